@@ -1,0 +1,5 @@
+"""TLS termination for the saltare engine (not built yet)."""
+
+from ._version import __version__
+
+__all__ = ["__version__"]
