@@ -1,0 +1,109 @@
+"""The response side: framing decisions, status lines, chunk framing (pure Python)."""
+
+import h11
+import pytest
+
+from saltare_http1 import Framing, chunk, last_chunk, write_response_head
+
+
+def test_content_length_given():
+    head = write_response_head(200, [(b"content-type", b"text/plain"), (b"Content-Length", b"5")])
+    assert head.data == b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nContent-Length: 5\r\n\r\n"
+    assert (head.framing, head.content_length, head.keep_alive) == (Framing.LENGTH, 5, True)
+
+
+def test_chunked_when_no_length_for_http11():
+    head = write_response_head(201, [])
+    assert head.data == b"HTTP/1.1 201 Created\r\ntransfer-encoding: chunked\r\n\r\n"
+    assert head.framing is Framing.CHUNKED
+
+
+def test_close_delimited_for_http10_without_length():
+    head = write_response_head(200, [], http_version="1.0")
+    assert head.data == b"HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n"
+    assert (head.framing, head.keep_alive) == (Framing.CLOSE, False)
+
+
+def test_http10_kept_alive_is_told_so():
+    head = write_response_head(200, [(b"content-length", b"0")], http_version="1.0")
+    assert head.data.endswith(b"connection: keep-alive\r\n\r\n")
+
+
+def test_head_has_no_body_but_keeps_content_length():
+    head = write_response_head(200, [(b"content-length", b"42")], request_method=b"HEAD")
+    assert b"content-length: 42" in head.data
+    assert head.framing is Framing.NONE
+
+
+@pytest.mark.parametrize("status", [101, 204, 304])
+def test_bodiless_statuses(status):
+    head = write_response_head(status, [])
+    assert head.framing is Framing.NONE
+    assert b"transfer-encoding" not in head.data
+
+
+def test_content_length_refused_on_204():
+    with pytest.raises(ValueError):
+        write_response_head(204, [(b"content-length", b"0")])
+
+
+def test_callers_transfer_encoding_is_replaced():
+    head = write_response_head(200, [(b"Transfer-Encoding", b"chunked")])
+    assert head.data.count(b"chunked") == 1
+
+
+def test_keep_alive_false_adds_close_once():
+    assert write_response_head(200, [(b"content-length", b"0")], keep_alive=False).data.count(b"close") == 1
+    head = write_response_head(200, [(b"connection", b"close"), (b"content-length", b"0")])
+    assert head.data.count(b"close") == 1
+    assert head.keep_alive is False
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [(b"x", b"a\r\nSet-Cookie: evil")],
+        [(b"x", b"a\nb")],
+        [(b"x", b"a\x00b")],
+        [(b"bad name", b"v")],
+        [(b"", b"v")],
+        [(b"content-length", b"-1")],
+        [(b"content-length", b"1"), (b"content-length", b"1")],
+    ],
+)
+def test_invalid_headers_refused(headers):
+    with pytest.raises(ValueError):
+        write_response_head(200, headers)
+
+
+def test_unknown_status_has_empty_reason_and_bad_status_refused():
+    assert write_response_head(599, [(b"content-length", b"0")]).data.startswith(b"HTTP/1.1 599 \r\n")
+    with pytest.raises(ValueError):
+        write_response_head(1000, [])
+
+
+def test_chunks_and_trailers():
+    assert chunk(b"hello") == b"5\r\nhello\r\n"
+    assert chunk(b"") == b""
+    assert chunk(b"x" * 255) == b"ff\r\n" + b"x" * 255 + b"\r\n"
+    assert last_chunk() == b"0\r\n\r\n"
+    assert last_chunk([(b"x-sum", b"abc")]) == b"0\r\nx-sum: abc\r\n\r\n"
+    with pytest.raises(ValueError):
+        last_chunk([(b"x", b"a\r\n")])
+
+
+def test_h11_client_reads_what_we_write():
+    """h11, as the client, parses a chunked response with trailers."""
+    client = h11.Connection(h11.CLIENT)
+    client.send(h11.Request(method="GET", target="/", headers=[("Host", "a")]))
+    client.send(h11.EndOfMessage())
+    head = write_response_head(200, [(b"content-type", b"text/plain")])
+    client.receive_data(head.data + chunk(b"hel") + chunk(b"lo") + last_chunk([(b"x-t", b"1")]))
+    events = []
+    while (event := client.next_event()) is not h11.NEED_DATA:
+        events.append(event)
+        if isinstance(event, h11.EndOfMessage):
+            break
+    assert events[0].status_code == 200
+    assert b"".join(bytes(e.data) for e in events if isinstance(e, h11.Data)) == b"hello"
+    assert list(events[-1].headers) == [(b"x-t", b"1")]
