@@ -19,7 +19,8 @@ class Package:
     name: str  # distribution name, also the folder name
     path: Path
     import_name: str
-    deps: tuple[str, ...]  # workspace packages this one depends on
+    deps: tuple[str, ...]  # workspace packages this one depends on at run time
+    test_deps: tuple[str, ...]  # workspace packages its "test" extra adds
     extras: tuple[str, ...]
 
     @property
@@ -66,15 +67,18 @@ def packages() -> dict[str, Package]:
         if name in stack:
             raise SystemExit(f"dependency cycle: {' -> '.join(stack + (name,))}")
         project = found[name]
+        extras = project.get("optional-dependencies", {})
         deps = tuple(d for d in map(_requirement_name, project.get("dependencies", [])) if d in names)
-        for dep in deps:
+        test_deps = tuple(d for d in map(_requirement_name, extras.get("test", [])) if d in names and d not in deps)
+        for dep in deps + test_deps:
             visit(dep, stack + (name,))
         result[name] = Package(
             name=name,
             path=PACKAGES / name,
             import_name=name.replace("-", "_"),
             deps=deps,
-            extras=tuple(project.get("optional-dependencies", {})),
+            test_deps=test_deps,
+            extras=tuple(extras),
         )
 
     for name in sorted(found):
@@ -90,16 +94,16 @@ def with_dependents(names: set[str]) -> list[str]:
     while changed:
         changed = False
         for pkg in all_packages.values():
-            if pkg.name not in selected and selected.intersection(pkg.deps):
+            if pkg.name not in selected and selected.intersection(pkg.deps + pkg.test_deps):
                 selected.add(pkg.name)
                 changed = True
     return [name for name in all_packages if name in selected]
 
 
 def with_dependencies(name: str) -> list[str]:
-    """`name` and what it needs from the workspace, in install order."""
+    """`name` and what it and its tests need from the workspace, in install order."""
     all_packages = packages()
-    needed = {name}
+    needed = {name} | set(all_packages[name].test_deps)
     for pkg in reversed(list(all_packages.values())):
         if pkg.name in needed:
             needed.update(pkg.deps)

@@ -23,6 +23,8 @@ class CffiBuildHook(BuildHookInterface):
             return
         import_name = self.metadata.name.replace("-", "_")
         package_dir = Path(self.root) / "src" / import_name
+        if not (package_dir / "_build.py").exists():
+            return  # no C backend (yet): a pure-Python wheel
         self._tmpdir = tempfile.mkdtemp(prefix=f"{import_name}-cffi-")
         try:
             # Loaded from its file, never imported: the package's __init__ would
