@@ -1,0 +1,83 @@
+"""The C backend: thin wrappers over _native (one C call per batch of frames)."""
+
+from . import _connection
+from ._native import ffi, lib
+
+name = "c"
+
+F_FIN = lib.SALTARE_WS_F_FIN
+F_COMPRESSED = lib.SALTARE_WS_F_COMPRESSED
+_BATCH = 64  # frame records per C call; a longer run of frames takes more calls
+_REQUIRE_MASK = lib.SALTARE_WS_O_REQUIRE_MASK
+_ALLOW_RSV1 = lib.SALTARE_WS_O_ALLOW_RSV1
+_new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
+
+
+def apply_mask(data, key: bytes) -> bytes:
+    """data XOR the 4-byte key repeated (masking and unmasking are the same)."""
+    if len(key) != 4:
+        raise ValueError("a mask key is 4 bytes")
+    n = len(data)
+    if not n:
+        return b""
+    out = _new_uncleared("uint8_t[]", n)  # every byte is written by the mask
+    lib.saltare_ws_mask(out, ffi.from_buffer(data), n, key, 0)
+    return ffi.buffer(out, n)[:]
+
+
+class Utf8Validator:
+    """Validates a text message piece by piece; `feed` is False once it cannot be UTF-8."""
+
+    __slots__ = ("_state", "_failed")
+
+    def __init__(self) -> None:
+        self._state = ffi.new("uint32_t *")
+        self._failed = False
+
+    def feed(self, data) -> bool:
+        if not self._failed and lib.saltare_ws_utf8_validate(self._state, ffi.from_buffer(data), len(data)) < 0:
+            self._failed = True
+        return not self._failed
+
+    @property
+    def complete(self) -> bool:
+        """True when everything fed so far is valid and ends on a character boundary."""
+        return not self._failed and not self._state[0]
+
+
+class FrameParser:
+    """Parses complete frames in place; see saltare_ws_parse in _c/ws.h."""
+
+    __slots__ = ("_parser", "_frames", "_words", "_pos")
+
+    def __init__(self, max_message_size: int, require_mask: bool = True, allow_rsv1: bool = False) -> None:
+        parser = ffi.new("saltare_ws_parser_t *")
+        parser.max_message_size = max_message_size
+        parser.options = (_REQUIRE_MASK if require_mask else 0) | (_ALLOW_RSV1 if allow_rsv1 else 0)
+        self._parser = parser
+        self._frames = ffi.new("saltare_ws_frame_t[]", _BATCH)
+        self._words = memoryview(ffi.buffer(self._frames)).cast("Q")
+        self._pos = ffi.new("size_t *")
+
+    @property
+    def error(self) -> int:
+        return self._parser.error
+
+    def parse(self, buf: bytearray, pos: int = 0) -> tuple[list[int], int]:
+        """([offset, length, info] * frames, position after them): payloads unmasked in buf."""
+        cpos = self._pos
+        cpos[0] = pos
+        with ffi.from_buffer(buf) as cbuf:
+            n = lib.saltare_ws_parse(self._parser, cbuf, len(buf), self._frames, _BATCH, cpos)
+            frames = self._words[: 3 * n].tolist()
+            while n == _BATCH:
+                n = lib.saltare_ws_parse(self._parser, cbuf, len(buf), self._frames, _BATCH, cpos)
+                frames += self._words[: 3 * n].tolist()
+        return frames, cpos[0]
+
+
+class ServerConnection(_connection.ServerConnection):
+    __doc__ = _connection.ServerConnection.__doc__
+    __slots__ = ()
+    _FrameParser = FrameParser
+    _Utf8Validator = Utf8Validator
