@@ -10,6 +10,7 @@ from .config import DeflateConfig
 from .errors import ErrorCode, FrameError
 
 _TAIL = b"\x00\x00\xff\xff"  # removed by the sender after each message (RFC 7692 §7.2.1)
+_STEP = 64 * 1024  # inflate output per zlib call: the overshoot past the cap is at most this
 
 
 class DeflateParams(NamedTuple):
@@ -116,25 +117,32 @@ class PerMessageDeflate:
 
     def inflate(self, payload, final: bool, limit: int) -> bytes:
         """The inflated bytes of one frame of a message, at most `limit` of
-        them (FrameError MESSAGE_TOO_BIG past it: nothing larger is allocated)."""
+        them: FrameError MESSAGE_TOO_BIG past it, having held no more than
+        `limit` + one step of output (zip bombs stop there)."""
         decompressor = self._decompressor
         if decompressor is None:
             # A window at least 9: zlib turns a requested 8 into 9 when compressing.
             bits = max(self.params.client_max_window_bits, 9)
             decompressor = self._decompressor = self._zlib.decompressobj(-bits)
+        chunks = []
+        total = 0
+        pending = [payload, _TAIL] if final else [payload]
         try:
-            out = decompressor.decompress(payload, limit + 1)
-            if final and len(out) <= limit and not decompressor.eof:
-                out += decompressor.decompress(_TAIL, limit - len(out) + 1)
+            for data in pending:
+                while data and not decompressor.eof:
+                    chunk = decompressor.decompress(data, min(_STEP, limit - total + 1))
+                    total += len(chunk)
+                    if total > limit:
+                        raise FrameError(ErrorCode.MESSAGE_TOO_BIG)
+                    chunks.append(chunk)
+                    data = decompressor.unconsumed_tail
         except self._zlib.error:
             raise FrameError(ErrorCode.BAD_DEFLATE_DATA) from None
-        if len(out) > limit:
-            raise FrameError(ErrorCode.MESSAGE_TOO_BIG)
         if decompressor.unused_data:
             raise FrameError(ErrorCode.BAD_DEFLATE_DATA)  # bytes after a final deflate block
         if final and (self.params.client_no_context_takeover or decompressor.eof):
             self._decompressor = None
-        return out
+        return b"".join(chunks)  # no copy for the usual single chunk
 
     def close(self) -> None:
         self._compressor = None
