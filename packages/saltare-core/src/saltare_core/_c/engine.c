@@ -1,0 +1,878 @@
+/* saltare-core: engine set-up, the poll loop, accepting, timers and the
+ * handle operations that are not about bytes (engine.h). */
+#define _GNU_SOURCE
+#include "engine_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+/* epoll tokens: connections carry (gen << 32 | slot); the engine's own fds
+ * have the top bit set. */
+#define TOKEN_OWN (1ull << 63)
+#define TOKEN_TIMER (TOKEN_OWN | 1)
+#define TOKEN_EVENT (TOKEN_OWN | 2)
+#define TOKEN_LISTENER (TOKEN_OWN | 0x100)
+#define ACCEPTS_PER_POLL 64
+#define EPOLL_BATCH 256
+/* Room that one connection's I/O may need in one poll: a head and its body
+ * bytes never exceed one large buffer; at most 5 events. */
+#define ROOM_EVENTS 5u
+
+static ssize_t plain_recv(void *ctx, int fd, char *buf, size_t len)
+{
+    (void)ctx;
+    return read(fd, buf, len);
+}
+
+static ssize_t plain_sendv(void *ctx, int fd, const struct iovec *iov, int iovcnt)
+{
+    (void)ctx;
+    struct msghdr msg;
+    memset(&msg, 0, sizeof(msg));
+    msg.msg_iov = (struct iovec *)iov;
+    msg.msg_iovlen = (size_t)iovcnt;
+    return sendmsg(fd, &msg, MSG_NOSIGNAL);
+}
+
+static const saltare_core_transport_t plain_transport = {
+    SALTARE_CORE_ABI_VERSION, plain_recv, plain_sendv,
+};
+
+uint64_t sc_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+uint64_t sc_now_tick(const saltare_core_engine_t *e)
+{
+    return (sc_now_ms() - e->start_ms) / e->cfg.tick_ms;
+}
+
+static uint32_t ms_to_ticks(const saltare_core_engine_t *e, uint32_t ms)
+{
+    return (ms + e->cfg.tick_ms - 1) / e->cfg.tick_ms;
+}
+
+void sc_count(saltare_core_engine_t *e, uint32_t index, uint64_t n)
+{
+    saltare_core_counters_add(e->counters, index, n);
+}
+
+void saltare_core_counters_add(uint64_t *counters, uint32_t index, uint64_t n)
+{
+    if (index < SALTARE_CORE_C_COUNT)
+        __atomic_fetch_add(&counters[index], n, __ATOMIC_RELAXED);
+}
+
+static void set_err(char *err, size_t err_len, const char *msg)
+{
+    if (err && err_len)
+        snprintf(err, err_len, "%s", msg);
+}
+
+saltare_core_engine_t *saltare_core_engine_new(const saltare_core_config_t *cfg,
+                                               const void *http1_api,
+                                               uint64_t *counters, char *err,
+                                               size_t err_len)
+{
+    if (cfg->abi_version != SALTARE_CORE_ABI_VERSION) {
+        set_err(err, err_len, "config ABI version mismatch");
+        return NULL;
+    }
+    const saltare_http1_api_t *api = http1_api;
+    if (api && api->abi_version != SALTARE_HTTP1_ABI_VERSION) {
+        set_err(err, err_len, "saltare-http1 ABI version mismatch");
+        return NULL;
+    }
+    if (cfg->max_connections == 0 || cfg->tick_ms == 0 || cfg->max_events == 0 ||
+        cfg->limits.max_head_bytes > SC_LARGE_SIZE ||
+        cfg->limits.max_trailer_bytes > SC_LARGE_SIZE || cfg->limits.max_headers == 0 ||
+        cfg->low_water > cfg->high_water) {
+        set_err(err, err_len, "invalid engine configuration");
+        return NULL;
+    }
+    saltare_core_engine_t *e = calloc(1, sizeof(*e));
+    if (!e) {
+        set_err(err, err_len, "out of memory");
+        return NULL;
+    }
+    e->cfg = *cfg;
+    e->http1 = api;
+    e->transport = &plain_transport;
+    e->epfd = e->timerfd = e->eventfd = e->reserve_fd = -1;
+    e->counters = counters ? counters : e->private_counters;
+    e->start_ms = sc_now_ms();
+    sc_pool_init(&e->pool);
+    e->ev_cap = cfg->max_events + cfg->max_connections + cfg->max_timers + 8;
+    e->arena_cap = cfg->max_events * 64u + 2u * SC_LARGE_SIZE;
+    e->hw_cap = 4u * cfg->limits.max_headers * (cfg->max_events + 1);
+    e->events = calloc(e->ev_cap, sizeof(saltare_core_event_t));
+    e->arena = malloc(e->arena_cap);
+    e->hwords = malloc(sizeof(uint32_t) * e->hw_cap);
+    e->headers = malloc(sizeof(saltare_http1_header_t) * cfg->limits.max_headers);
+    e->conns = calloc(cfg->max_connections, sizeof(sc_conn_t));
+    int failed = !e->events || !e->arena || !e->hwords || !e->headers || !e->conns;
+    failed = failed || sc_timers_init(&e->timers, cfg->max_timers, cfg->wheel_slots) != 0;
+    if (!failed && cfg->max_per_ip)
+        failed = sc_iptable_init(&e->per_ip, cfg->max_connections) != 0;
+    if (!failed && cfg->accept_rate_capacity) {
+        e->accept_rl = saltare_core_ratelimit_new(cfg->accept_rate, cfg->accept_burst,
+                                                  cfg->accept_rate_capacity);
+        failed = !e->accept_rl;
+    }
+    if (failed) {
+        set_err(err, err_len, "out of memory");
+        saltare_core_engine_destroy(e);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < cfg->max_connections; i++) {
+        e->conns[i].pend_next = i + 1 < cfg->max_connections ? i + 1 : NO_SLOT;
+        e->conns[i].fd = e->conns[i].file_fd = -1;
+    }
+    e->free_head = 0;
+    e->pend_head = e->pend_tail = NO_SLOT;
+    e->epfd = epoll_create1(EPOLL_CLOEXEC);
+    e->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    e->eventfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    /* Kept open so that EMFILE can be survived: see accept_ready(). */
+    e->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    struct epoll_event ev = {.events = EPOLLIN};
+    if (e->epfd < 0 || e->timerfd < 0 || e->eventfd < 0) {
+        set_err(err, err_len, strerror(errno));
+        saltare_core_engine_destroy(e);
+        return NULL;
+    }
+    ev.data.u64 = TOKEN_TIMER;
+    epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->timerfd, &ev);
+    ev.data.u64 = TOKEN_EVENT;
+    epoll_ctl(e->epfd, EPOLL_CTL_ADD, e->eventfd, &ev);
+    return e;
+}
+
+void saltare_core_engine_destroy(saltare_core_engine_t *e)
+{
+    if (!e)
+        return;
+    if (e->conns) {
+        for (uint32_t i = 0; i < e->cfg.max_connections; i++) {
+            sc_conn_t *c = &e->conns[i];
+            if (c->state == ST_FREE)
+                continue;
+            sc_wq_free(e, c);
+            if (c->rbuf)
+                sc_pool_put(&e->pool, c->rbuf, 0);
+            close(c->fd);
+        }
+    }
+    int fds[] = {e->epfd, e->timerfd, e->eventfd, e->reserve_fd};
+    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    sc_pool_free(&e->pool);
+    sc_timers_free(&e->timers);
+    if (e->cfg.max_per_ip)
+        sc_iptable_free(&e->per_ip);
+    saltare_core_ratelimit_destroy(e->accept_rl);
+    free(e->events);
+    free(e->arena);
+    free(e->hwords);
+    free(e->headers);
+    free(e->conns);
+    free(e);
+}
+
+int saltare_core_engine_fileno(const saltare_core_engine_t *e) { return e->epfd; }
+saltare_core_event_t *saltare_core_engine_events(const saltare_core_engine_t *e) { return e->events; }
+char *saltare_core_engine_arena(const saltare_core_engine_t *e) { return e->arena; }
+uint32_t *saltare_core_engine_header_words(const saltare_core_engine_t *e) { return e->hwords; }
+
+uint32_t saltare_core_engine_capacity(const saltare_core_engine_t *e, int which)
+{
+    return which == 0 ? e->ev_cap : which == 1 ? e->arena_cap : e->hw_cap;
+}
+
+int saltare_core_engine_set_transport(saltare_core_engine_t *e,
+                                      const saltare_core_transport_t *t, void *ctx)
+{
+    if (!t || t->abi_version != SALTARE_CORE_ABI_VERSION)
+        return SALTARE_CORE_STATE;
+    e->transport = t;
+    e->transport_ctx = ctx;
+    return 0;
+}
+
+uint64_t sc_handle(const saltare_core_engine_t *e, const sc_conn_t *c)
+{
+    return ((uint64_t)c->gen << 32) | (uint64_t)(c - e->conns);
+}
+
+sc_conn_t *sc_conn_get(const saltare_core_engine_t *e, uint64_t handle)
+{
+    uint32_t slot = (uint32_t)handle;
+    if (slot >= e->cfg.max_connections)
+        return NULL;
+    sc_conn_t *c = &e->conns[slot];
+    if (c->state == ST_FREE || c->state == ST_CLOSING || c->gen != (uint32_t)(handle >> 32))
+        return NULL;
+    return c;
+}
+
+saltare_core_event_t *sc_emit(saltare_core_engine_t *e, uint32_t kind, sc_conn_t *c,
+                              const char *data, uint32_t len)
+{
+    if (e->nev >= e->ev_cap || len > e->arena_cap - e->arena_used)
+        return NULL; /* cannot happen within the room checks; never overflow */
+    saltare_core_event_t *ev = &e->events[e->nev++];
+    memset(ev, 0, sizeof(*ev));
+    ev->kind = kind;
+    ev->handle = c ? sc_handle(e, c) : 0;
+    ev->off = e->arena_used;
+    ev->len = len;
+    if (len) {
+        memcpy(e->arena + e->arena_used, data, len);
+        e->arena_used += len;
+    }
+    return ev;
+}
+
+static void kick(saltare_core_engine_t *e)
+{
+    if (e->kicked)
+        return;
+    uint64_t one = 1;
+    if (write(e->eventfd, &one, sizeof(one)) == (ssize_t)sizeof(one))
+        e->kicked = 1;
+}
+
+void sc_pending_add(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    if (c->flags & CF_PENDING)
+        return;
+    uint32_t slot = (uint32_t)(c - e->conns);
+    c->flags |= CF_PENDING;
+    c->pend_next = NO_SLOT;
+    c->pend_prev = e->pend_tail;
+    if (e->pend_tail != NO_SLOT)
+        e->conns[e->pend_tail].pend_next = slot;
+    else
+        e->pend_head = slot;
+    e->pend_tail = slot;
+    kick(e);
+}
+
+static void pending_remove(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    if (!(c->flags & CF_PENDING))
+        return;
+    if (c->pend_prev != NO_SLOT)
+        e->conns[c->pend_prev].pend_next = c->pend_next;
+    else
+        e->pend_head = c->pend_next;
+    if (c->pend_next != NO_SLOT)
+        e->conns[c->pend_next].pend_prev = c->pend_prev;
+    else
+        e->pend_tail = c->pend_prev;
+    c->flags &= (uint8_t)~CF_PENDING;
+}
+
+void sc_update_interest(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    uint32_t want = 0;
+    int reading = c->state == ST_IDLE || c->state == ST_HEAD || c->state == ST_BODY_CL ||
+                  c->state == ST_BODY_CHUNK || c->state == ST_TRAILERS || c->state == ST_RAW;
+    if (reading && !(c->flags & CF_PAUSED))
+        want |= EPOLLIN;
+    if (c->wq_head || c->file_fd >= 0)
+        want |= EPOLLOUT;
+    if (want == c->interest)
+        return;
+    struct epoll_event ev = {.events = want, .data.u64 = sc_handle(e, c)};
+    epoll_ctl(e->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+    c->interest = (uint8_t)want;
+}
+
+void sc_ensure_ticking(saltare_core_engine_t *e)
+{
+    if (e->ticking)
+        return;
+    uint64_t tick_ns = (uint64_t)e->cfg.tick_ms * 1000000u;
+    struct itimerspec its;
+    its.it_interval.tv_sec = (time_t)(tick_ns / 1000000000u);
+    its.it_interval.tv_nsec = (long)(tick_ns % 1000000000u);
+    its.it_value = its.it_interval;
+    timerfd_settime(e->timerfd, 0, &its, NULL);
+    e->ticking = 1;
+}
+
+static void stop_ticking(saltare_core_engine_t *e)
+{
+    struct itimerspec its;
+    memset(&its, 0, sizeof(its));
+    timerfd_settime(e->timerfd, 0, &its, NULL);
+    e->ticking = 0;
+}
+
+void sc_rearm(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    uint64_t at = 0;
+    uint32_t candidates[3] = {c->read_deadline, c->write_deadline, 0};
+    if (e->cfg.lifetime_ms && !(c->flags & CF_NO_REUSE))
+        candidates[2] = c->born + ms_to_ticks(e, e->cfg.lifetime_ms);
+    for (int i = 0; i < 3; i++)
+        if (candidates[i] && (!at || candidates[i] < at))
+            at = candidates[i];
+    if (!at) {
+        sc_wheel_del(&e->timers.wheel, &c->timer);
+        return;
+    }
+    if (sc_tnode_armed(&c->timer) && c->timer.expires == at)
+        return;
+    sc_wheel_add(&e->timers.wheel, &c->timer, at);
+    sc_ensure_ticking(e);
+}
+
+void sc_set_read_deadline(saltare_core_engine_t *e, sc_conn_t *c, uint32_t timeout_ms)
+{
+    c->read_deadline = timeout_ms ? (uint32_t)(sc_now_tick(e) + ms_to_ticks(e, timeout_ms)) : 0;
+    sc_rearm(e, c);
+}
+
+static void arm_sweep(saltare_core_engine_t *e)
+{
+    if (sc_tnode_armed(&e->sweep_node))
+        return;
+    sc_wheel_add(&e->timers.wheel, &e->sweep_node,
+                 sc_now_tick(e) + ms_to_ticks(e, e->cfg.buffer_idle_ms) + 1);
+    sc_ensure_ticking(e);
+}
+
+void sc_release_rbuf(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    if (!c->rbuf)
+        return;
+    sc_pool_put(&e->pool, c->rbuf, sc_now_ms());
+    c->rbuf = NULL;
+    c->rlen = 0;
+    arm_sweep(e);
+}
+
+void sc_close_conn(saltare_core_engine_t *e, sc_conn_t *c, uint32_t reason)
+{
+    if ((c->flags & CF_KNOWN) && reason != SALTARE_CORE_CLOSE_LOCAL) {
+        saltare_core_event_t *ev = sc_emit(e, SALTARE_CORE_EV_CLOSED, c, NULL, 0);
+        if (ev)
+            ev->aux = reason;
+    }
+    if (reason >= SALTARE_CORE_CLOSE_HEADER_TIMEOUT && reason <= SALTARE_CORE_CLOSE_WRITE_TIMEOUT)
+        sc_count(e, SALTARE_CORE_C_TIMEOUTS, 1);
+    sc_wheel_del(&e->timers.wheel, &c->timer);
+    pending_remove(e, c);
+    sc_wq_free(e, c);
+    sc_release_rbuf(e, c);
+    close(c->fd);
+    if (c->ip_ent != NO_SLOT) {
+        sc_ipent_t *ent = &e->per_ip.ents[c->ip_ent];
+        ent->a -= 1;
+        if (ent->a <= 0)
+            sc_iptable_remove(&e->per_ip, c->ip_ent);
+    }
+    uint32_t gen = c->gen + 1;
+    memset(c, 0, sizeof(*c));
+    c->gen = gen;
+    c->fd = c->file_fd = -1;
+    c->state = ST_FREE;
+    c->pend_next = e->free_head;
+    e->free_head = (uint32_t)(c - e->conns);
+    e->open--;
+    __atomic_fetch_sub(&e->counters[SALTARE_CORE_C_OPEN], 1, __ATOMIC_RELAXED);
+    if (e->draining && e->open == 0)
+        kick(e);
+}
+
+/* A new connection in the table; returns NULL (fd untouched) when full. */
+static sc_conn_t *conn_new(saltare_core_engine_t *e, int fd)
+{
+    if (e->free_head == NO_SLOT)
+        return NULL;
+    sc_conn_t *c = &e->conns[e->free_head];
+    e->free_head = c->pend_next;
+    c->fd = fd;
+    c->file_fd = -1;
+    c->ip_ent = NO_SLOT;
+    c->pend_prev = c->pend_next = NO_SLOT;
+    c->born = (uint32_t)sc_now_tick(e);
+    c->state = e->http1 ? ST_IDLE : ST_RAW;
+    c->interest = EPOLLIN;
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = sc_handle(e, c)};
+    epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev);
+    e->open++;
+    sc_count(e, SALTARE_CORE_C_OPEN, 1);
+    if (e->http1)
+        sc_set_read_deadline(e, c, e->cfg.header_timeout_ms);
+    else
+        sc_rearm(e, c);
+    return c;
+}
+
+int64_t saltare_core_engine_adopt(saltare_core_engine_t *e, int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+        return SALTARE_CORE_OSERROR;
+    sc_conn_t *c = conn_new(e, fd);
+    if (!c)
+        return SALTARE_CORE_FULL;
+    c->flags |= CF_KNOWN;
+    return (int64_t)sc_handle(e, c);
+}
+
+int saltare_core_engine_add_listener(saltare_core_engine_t *e, int fd)
+{
+    if (e->nlisteners == SC_MAX_LISTENERS || e->draining)
+        return SALTARE_CORE_STATE;
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+        return SALTARE_CORE_OSERROR;
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = TOKEN_LISTENER + e->nlisteners};
+    if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+        return SALTARE_CORE_OSERROR;
+    e->listeners[e->nlisteners].fd = fd;
+    e->listeners[e->nlisteners].active = 1;
+    e->nlisteners++;
+    return 0;
+}
+
+static void listeners_enable(saltare_core_engine_t *e, int on)
+{
+    for (uint32_t i = 0; i < e->nlisteners; i++) {
+        sc_listener_t *l = &e->listeners[i];
+        if (l->active == on)
+            continue;
+        struct epoll_event ev = {.events = EPOLLIN, .data.u64 = TOKEN_LISTENER + i};
+        epoll_ctl(e->epfd, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, l->fd, &ev);
+        l->active = on;
+    }
+}
+
+/* The client address as a table key: 4 bytes for IPv4 (also when mapped
+ * into IPv6), 16 for IPv6, 0 for other families. */
+static uint32_t addr_key(const struct sockaddr_storage *ss, uint8_t *key)
+{
+    if (ss->ss_family == AF_INET) {
+        memcpy(key, &((const struct sockaddr_in *)(const void *)ss)->sin_addr, 4);
+        return 4;
+    }
+    if (ss->ss_family == AF_INET6) {
+        const uint8_t *a = ((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr.s6_addr;
+        static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        if (memcmp(a, mapped, 12) == 0) {
+            memcpy(key, a + 12, 4);
+            return 4;
+        }
+        memcpy(key, a, 16);
+        return 16;
+    }
+    return 0;
+}
+
+static void reject(saltare_core_engine_t *e, int fd)
+{
+    close(fd);
+    sc_count(e, SALTARE_CORE_C_REJECTED, 1);
+}
+
+/* EMFILE/ENFILE: the pending connection cannot be accepted, and leaving it
+ * in the backlog would make the listener ready forever (a busy loop). Spend
+ * the reserve fd to accept and close it; without a reserve, stop listening
+ * for a few ticks. */
+static int survive_fd_exhaustion(saltare_core_engine_t *e, int lfd)
+{
+    if (e->reserve_fd >= 0) {
+        close(e->reserve_fd);
+        int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd >= 0)
+            reject(e, fd);
+        e->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (fd >= 0)
+            return 1;
+    }
+    listeners_enable(e, 0);
+    e->accept_paused = 1;
+    sc_wheel_add(&e->timers.wheel, &e->accept_node, sc_now_tick(e) + ms_to_ticks(e, 100));
+    sc_ensure_ticking(e);
+    return 0;
+}
+
+static void accept_ready(saltare_core_engine_t *e, int lfd)
+{
+    for (int i = 0; i < ACCEPTS_PER_POLL && !e->draining && !e->accept_paused; i++) {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof(ss);
+        int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            if ((errno == EMFILE || errno == ENFILE) && survive_fd_exhaustion(e, lfd))
+                continue;
+            return;
+        }
+        /* Over a cap: accepted and closed at once, so the backlog drains. */
+        if (e->free_head == NO_SLOT) {
+            reject(e, fd);
+            continue;
+        }
+        uint8_t key[16];
+        uint32_t klen = addr_key(&ss, key);
+        uint32_t ent = NO_SLOT;
+        if (klen && e->cfg.max_per_ip) {
+            ent = sc_iptable_find(&e->per_ip, key, klen);
+            if (ent != NO_SLOT && e->per_ip.ents[ent].a >= e->cfg.max_per_ip) {
+                reject(e, fd);
+                continue;
+            }
+        }
+        if (klen && e->accept_rl &&
+            saltare_core_ratelimit_allow(e->accept_rl, key, klen, (double)sc_now_ms() / 1000.0) == 0) {
+            reject(e, fd);
+            continue;
+        }
+        if (klen && e->cfg.max_per_ip) {
+            if (ent == NO_SLOT)
+                ent = sc_iptable_insert(&e->per_ip, key, klen);
+            e->per_ip.ents[ent].a += 1;
+        }
+        if ((ss.ss_family == AF_INET || ss.ss_family == AF_INET6) && e->cfg.tcp_nodelay) {
+            int one = 1;
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        }
+        sc_conn_t *c = conn_new(e, fd);
+        c->ip_ent = ent;
+        sc_count(e, SALTARE_CORE_C_ACCEPTED, 1);
+        if (!e->http1) {
+            c->flags |= CF_KNOWN;
+            sc_emit(e, SALTARE_CORE_EV_OPENED, c, NULL, 0);
+            if (e->nev + ROOM_EVENTS >= e->cfg.max_events)
+                return;
+        }
+    }
+}
+
+static void fire(void *ctx, sc_tnode_t *node)
+{
+    saltare_core_engine_t *e = ctx;
+    if (node == &e->sweep_node) {
+        if (sc_pool_sweep(&e->pool, sc_now_ms(), e->cfg.buffer_idle_ms))
+            arm_sweep(e);
+        return;
+    }
+    if (node == &e->accept_node) {
+        e->accept_paused = 0;
+        if (!e->draining)
+            listeners_enable(e, 1);
+        return;
+    }
+    if (sc_timers_owns(&e->timers, node)) {
+        e->timers.nfired = 0;
+        uint64_t tag = sc_timers_fired(&e->timers, node);
+        uint64_t id = e->timers.fired[0];
+        saltare_core_event_t *ev = sc_emit(e, SALTARE_CORE_EV_TIMER, NULL, NULL, 0);
+        if (ev) {
+            ev->handle = tag;
+            ev->value = id;
+        }
+        return;
+    }
+    sc_conn_t *c = (sc_conn_t *)(void *)node; /* the timer is the first member */
+    uint64_t now = e->timers.wheel.now;
+    if (e->cfg.lifetime_ms && !(c->flags & CF_NO_REUSE) &&
+        now >= c->born + ms_to_ticks(e, e->cfg.lifetime_ms)) {
+        c->flags |= CF_NO_REUSE;
+        if (c->state == ST_IDLE && !c->wq_head && c->file_fd < 0) {
+            sc_close_conn(e, c, SALTARE_CORE_CLOSE_LIFETIME);
+            return;
+        }
+    }
+    if (c->write_deadline && now >= c->write_deadline) {
+        sc_close_conn(e, c, SALTARE_CORE_CLOSE_WRITE_TIMEOUT);
+        return;
+    }
+    if (c->read_deadline && now >= c->read_deadline) {
+        uint32_t reason = SALTARE_CORE_CLOSE_BODY_TIMEOUT;
+        if (c->state == ST_IDLE)
+            reason = (c->flags & CF_SERVED) ? SALTARE_CORE_CLOSE_KEEPALIVE_TIMEOUT
+                                            : SALTARE_CORE_CLOSE_HEADER_TIMEOUT;
+        else if (c->state == ST_HEAD)
+            reason = SALTARE_CORE_CLOSE_HEADER_TIMEOUT;
+        sc_close_conn(e, c, reason);
+        return;
+    }
+    sc_rearm(e, c);
+}
+
+static void timer_ready(saltare_core_engine_t *e)
+{
+    uint64_t expirations;
+    while (read(e->timerfd, &expirations, sizeof(expirations)) > 0)
+        ;
+    sc_wheel_advance(&e->timers.wheel, sc_now_tick(e), fire, e);
+}
+
+static int room(const saltare_core_engine_t *e)
+{
+    return e->nev + ROOM_EVENTS <= e->cfg.max_events + 0u &&
+           e->arena_cap - e->arena_used >= SC_LARGE_SIZE + 64u &&
+           e->hw_cap - e->hw_used >= 4u * e->cfg.limits.max_headers;
+}
+
+static void run_pending(saltare_core_engine_t *e)
+{
+    while (e->pend_head != NO_SLOT && room(e)) {
+        sc_conn_t *c = &e->conns[e->pend_head];
+        pending_remove(e, c);
+        if (c->flags & CF_BROKEN)
+            sc_close_conn(e, c, SALTARE_CORE_CLOSE_RESET);
+        else
+            sc_conn_process(e, c);
+    }
+}
+
+static void conn_ready(saltare_core_engine_t *e, uint64_t token, uint32_t events)
+{
+    uint32_t slot = (uint32_t)token;
+    if (slot >= e->cfg.max_connections)
+        return;
+    sc_conn_t *c = &e->conns[slot];
+    /* A stale event: the slot was closed (and maybe reused) earlier in this batch. */
+    if (c->state == ST_FREE || c->gen != (uint32_t)(token >> 32))
+        return;
+    if ((events & (EPOLLERR | EPOLLHUP)) && !(events & EPOLLIN)) {
+        sc_close_conn(e, c, SALTARE_CORE_CLOSE_RESET);
+        return;
+    }
+    if (events & EPOLLOUT) {
+        sc_conn_writable(e, c);
+        if (c->state == ST_FREE || c->gen != (uint32_t)(token >> 32))
+            return;
+    }
+    if ((events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && (c->interest & EPOLLIN))
+        sc_conn_readable(e, c);
+}
+
+int saltare_core_engine_poll(saltare_core_engine_t *e, uint32_t *used)
+{
+    struct epoll_event ready[EPOLL_BATCH];
+    e->nev = e->arena_used = e->hw_used = 0;
+    uint32_t batch = e->cfg.max_events < EPOLL_BATCH ? e->cfg.max_events : EPOLL_BATCH;
+    int n = epoll_wait(e->epfd, ready, (int)batch, 0);
+    if (n < 0)
+        n = 0;
+    for (int i = 0; i < n; i++) {
+        if (ready[i].data.u64 == TOKEN_TIMER) {
+            timer_ready(e);
+        } else if (ready[i].data.u64 == TOKEN_EVENT) {
+            uint64_t value;
+            while (read(e->eventfd, &value, sizeof(value)) > 0)
+                ;
+            e->kicked = 0;
+        }
+    }
+    run_pending(e);
+    for (int i = 0; i < n && room(e); i++) {
+        uint64_t token = ready[i].data.u64;
+        if (token & TOKEN_OWN) {
+            uint32_t l = (uint32_t)(token - TOKEN_LISTENER);
+            if (token >= TOKEN_LISTENER && l < e->nlisteners && e->listeners[l].active)
+                accept_ready(e, e->listeners[l].fd);
+            continue;
+        }
+        conn_ready(e, token, ready[i].events);
+    }
+    if (e->pend_head != NO_SLOT)
+        kick(e); /* work left: make the epoll fd readable again */
+    if (e->draining && e->open == 0 && !e->stop_reported) {
+        e->stop_reported = 1;
+        sc_emit(e, SALTARE_CORE_EV_STOPPED, NULL, NULL, 0);
+    }
+    if (e->ticking && e->timers.wheel.count == 0)
+        stop_ticking(e);
+    used[0] = e->arena_used;
+    used[1] = e->hw_used;
+    return (int)e->nev;
+}
+
+int saltare_core_engine_finish(saltare_core_engine_t *e, uint64_t handle, int keep_alive)
+{
+    sc_conn_t *c = sc_conn_get(e, handle);
+    if (!c)
+        return SALTARE_CORE_STALE;
+    if (c->state != ST_RESPONDING || !keep_alive || e->draining || (c->flags & CF_NO_REUSE))
+        return saltare_core_engine_close(e, handle, 0);
+    c->flags = (uint8_t)((c->flags & ~CF_KNOWN) | CF_SERVED);
+    c->state = ST_IDLE;
+    c->last_len = 0;
+    if (c->rlen) {
+        /* Pipelined bytes already read: parse them at the next poll. */
+        c->state = ST_HEAD;
+        sc_set_read_deadline(e, c, e->cfg.header_timeout_ms);
+        sc_pending_add(e, c);
+    } else {
+        sc_release_rbuf(e, c);
+        sc_set_read_deadline(e, c, e->cfg.keepalive_timeout_ms);
+    }
+    sc_update_interest(e, c);
+    return 0;
+}
+
+int saltare_core_engine_close(saltare_core_engine_t *e, uint64_t handle, int abort)
+{
+    sc_conn_t *c = sc_conn_get(e, handle);
+    if (!c)
+        return SALTARE_CORE_STALE;
+    if (abort || (!c->wq_head && c->file_fd < 0)) {
+        sc_close_conn(e, c, SALTARE_CORE_CLOSE_LOCAL);
+        return 0;
+    }
+    /* Flush first. The handle goes stale now; the slot lives until the
+     * queue is sent or the write deadline passes. */
+    c->state = ST_CLOSING;
+    c->flags &= (uint8_t)~CF_KNOWN;
+    c->gen++;
+    c->read_deadline = 0;
+    pending_remove(e, c);
+    sc_release_rbuf(e, c);
+    c->interest = 0xff; /* force the MOD: the token carries the new generation */
+    sc_update_interest(e, c);
+    sc_rearm(e, c);
+    return 0;
+}
+
+static int set_paused(saltare_core_engine_t *e, uint64_t handle, int paused)
+{
+    sc_conn_t *c = sc_conn_get(e, handle);
+    if (!c)
+        return SALTARE_CORE_STALE;
+    if (paused) {
+        c->flags |= CF_PAUSED;
+        /* The caller holds the body back: the body deadline does not run. */
+        c->read_deadline = 0;
+    } else {
+        c->flags &= (uint8_t)~CF_PAUSED;
+        if (c->state == ST_BODY_CL || c->state == ST_BODY_CHUNK || c->state == ST_TRAILERS) {
+            c->read_deadline = 0;
+            sc_set_read_deadline(e, c, e->cfg.body_timeout_ms);
+        }
+    }
+    sc_rearm(e, c);
+    sc_update_interest(e, c);
+    return 0;
+}
+
+int saltare_core_engine_pause_reading(saltare_core_engine_t *e, uint64_t handle)
+{
+    return set_paused(e, handle, 1);
+}
+
+int saltare_core_engine_resume_reading(saltare_core_engine_t *e, uint64_t handle)
+{
+    return set_paused(e, handle, 0);
+}
+
+int saltare_core_engine_set_raw(saltare_core_engine_t *e, uint64_t handle)
+{
+    sc_conn_t *c = sc_conn_get(e, handle);
+    if (!c)
+        return SALTARE_CORE_STALE;
+    if (c->state == ST_ERROR)
+        return SALTARE_CORE_STATE;
+    c->state = ST_RAW;
+    c->flags |= CF_KNOWN;
+    c->read_deadline = 0;
+    sc_rearm(e, c);
+    if (c->rlen)
+        sc_pending_add(e, c);
+    sc_update_interest(e, c);
+    return 0;
+}
+
+int saltare_core_engine_peer(const saltare_core_engine_t *e, uint64_t handle,
+                             uint32_t *family_port, uint8_t *addr)
+{
+    sc_conn_t *c = sc_conn_get(e, handle);
+    if (!c)
+        return SALTARE_CORE_STALE;
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    if (getpeername(c->fd, (struct sockaddr *)&ss, &sl) != 0)
+        return SALTARE_CORE_OSERROR;
+    family_port[0] = ss.ss_family;
+    family_port[1] = 0;
+    memset(addr, 0, 16);
+    if (ss.ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const void *)&ss;
+        family_port[1] = ntohs(in->sin_port);
+        memcpy(addr, &in->sin_addr, 4);
+    } else if (ss.ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const void *)&ss;
+        family_port[1] = ntohs(in6->sin6_port);
+        memcpy(addr, &in6->sin6_addr, 16);
+    }
+    return 0;
+}
+
+uint64_t saltare_core_engine_set_timer(saltare_core_engine_t *e, uint32_t delay_ms, uint64_t tag)
+{
+    uint64_t id = sc_timers_add(&e->timers, sc_now_tick(e) + ms_to_ticks(e, delay_ms), tag);
+    if (id)
+        sc_ensure_ticking(e);
+    return id;
+}
+
+int saltare_core_engine_cancel_timer(saltare_core_engine_t *e, uint64_t id)
+{
+    return sc_timers_cancel(&e->timers, id);
+}
+
+void saltare_core_engine_shutdown(saltare_core_engine_t *e)
+{
+    if (e->draining)
+        return;
+    listeners_enable(e, 0);
+    e->draining = 1;
+    sc_wheel_del(&e->timers.wheel, &e->accept_node);
+    /* Idle connections have nothing in flight: close them now. */
+    for (uint32_t i = 0; i < e->cfg.max_connections; i++) {
+        sc_conn_t *c = &e->conns[i];
+        if (c->state == ST_IDLE && !c->wq_head && c->file_fd < 0)
+            sc_close_conn(e, c, SALTARE_CORE_CLOSE_SHUTDOWN);
+    }
+    kick(e);
+}
+
+void saltare_core_engine_stats(const saltare_core_engine_t *e, uint64_t *out)
+{
+    const sc_class_t *s = &e->pool.cls[SC_SMALL], *l = &e->pool.cls[SC_LARGE];
+    out[SALTARE_CORE_S_CONNECTIONS] = e->open;
+    out[SALTARE_CORE_S_SMALL_TOTAL] = s->total;
+    out[SALTARE_CORE_S_SMALL_IN_USE] = s->in_use;
+    out[SALTARE_CORE_S_SMALL_RESIDENT] = s->n_resident;
+    out[SALTARE_CORE_S_LARGE_TOTAL] = l->total;
+    out[SALTARE_CORE_S_LARGE_IN_USE] = l->in_use;
+    out[SALTARE_CORE_S_LARGE_RESIDENT] = l->n_resident;
+    out[SALTARE_CORE_S_RELEASED] = e->pool.released_total;
+    out[SALTARE_CORE_S_TIMERS_ARMED] = e->timers.wheel.count;
+    out[SALTARE_CORE_S_CONN_BYTES] = sizeof(sc_conn_t);
+}

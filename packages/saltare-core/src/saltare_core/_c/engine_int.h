@@ -1,0 +1,118 @@
+/* saltare-core: the engine's internal structures, shared by engine.c,
+ * conn.c and wqueue.c. */
+#ifndef SALTARE_CORE_ENGINE_INT_H
+#define SALTARE_CORE_ENGINE_INT_H
+
+#include "engine.h"
+#include "iptable.h"
+#include "pool.h"
+#include "timerwheel.h"
+
+/* Connection states. */
+enum {
+    ST_FREE,       /* slot unused */
+    ST_IDLE,       /* waiting for a request; holds no buffer */
+    ST_HEAD,       /* reading a request head */
+    ST_BODY_CL,    /* reading a Content-Length body */
+    ST_BODY_CHUNK, /* reading a chunked body */
+    ST_TRAILERS,   /* reading the trailer section */
+    ST_RESPONDING, /* request read; waiting for finish() */
+    ST_ERROR,      /* malformed request reported; waiting for close() */
+    ST_RAW,        /* bytes delivered as they come */
+    ST_CLOSING     /* close() called: flushing, then closed */
+};
+
+/* Connection flags. */
+#define CF_KNOWN 0x01u      /* the caller was told of it: report its close */
+#define CF_PAUSED 0x02u     /* the caller paused reading */
+#define CF_HIGH 0x04u       /* pending bytes passed high water */
+#define CF_SERVED 0x08u     /* served a request: idle means keep-alive */
+#define CF_NO_REUSE 0x10u   /* lifetime over: close instead of keep-alive */
+#define CF_PENDING 0x20u    /* on the pending list */
+#define CF_BROKEN 0x40u     /* a write failed: close at the next poll */
+
+#define NO_SLOT UINT32_MAX
+
+typedef struct {
+    sc_tnode_t timer;        /* the earliest of the deadlines below */
+    sc_buf_t *rbuf;          /* read buffer, NULL while idle */
+    sc_buf_t *wq_head, *wq_tail;
+    uint64_t body_left;      /* Content-Length bytes still to read */
+    saltare_http1_chunked_t chunked;
+    uint64_t file_off, file_left;
+    uint32_t pending;        /* queued write bytes (memory) */
+    uint32_t rlen;           /* bytes in rbuf */
+    uint32_t last_len;       /* parse_head / parse_trailers resume point */
+    uint32_t read_deadline;  /* ticks, 0: none */
+    uint32_t write_deadline;
+    uint32_t born;           /* tick of accept */
+    uint32_t gen;
+    uint32_t ip_ent;         /* per-IP table entry, NO_SLOT: none */
+    uint32_t pend_prev, pend_next; /* pending list; pend_next also chains free slots */
+    int fd;
+    int file_fd;             /* sendfile source (dup), -1: none */
+    uint8_t state, flags, interest, reserved;
+} sc_conn_t;
+
+typedef struct {
+    int fd;
+    int active;
+} sc_listener_t;
+
+#define SC_MAX_LISTENERS 16
+
+struct saltare_core_engine {
+    saltare_core_config_t cfg;
+    const saltare_http1_api_t *http1;
+    const saltare_core_transport_t *transport;
+    void *transport_ctx;
+    int epfd, timerfd, eventfd, reserve_fd;
+    int ticking, kicked, draining, stop_reported, accept_paused;
+    uint64_t start_ms;
+    sc_conn_t *conns;
+    uint32_t free_head, pend_head, pend_tail, open;
+    sc_listener_t listeners[SC_MAX_LISTENERS];
+    uint32_t nlisteners;
+    sc_pool_t pool;
+    sc_timers_t timers;      /* generic timers; its wheel is the engine's */
+    sc_tnode_t sweep_node, accept_node;
+    sc_iptable_t per_ip;     /* only when max_per_ip */
+    saltare_core_ratelimit_t *accept_rl;
+    uint64_t private_counters[SALTARE_CORE_C_COUNT];
+    uint64_t *counters;
+    /* The batch. */
+    saltare_core_event_t *events;
+    uint32_t ev_cap, nev;
+    char *arena;
+    uint32_t arena_cap, arena_used;
+    uint32_t *hwords;
+    uint32_t hw_cap, hw_used;
+    saltare_http1_head_t head;         /* parse_head output */
+    saltare_http1_header_t *headers;   /* limits.max_headers entries */
+};
+
+/* engine.c */
+uint64_t sc_now_ms(void);
+uint64_t sc_now_tick(const saltare_core_engine_t *e);
+void sc_ensure_ticking(saltare_core_engine_t *e);
+sc_conn_t *sc_conn_get(const saltare_core_engine_t *e, uint64_t handle);
+uint64_t sc_handle(const saltare_core_engine_t *e, const sc_conn_t *c);
+saltare_core_event_t *sc_emit(saltare_core_engine_t *e, uint32_t kind, sc_conn_t *c,
+                              const char *data, uint32_t len);
+void sc_count(saltare_core_engine_t *e, uint32_t index, uint64_t n);
+void sc_pending_add(saltare_core_engine_t *e, sc_conn_t *c);
+void sc_update_interest(saltare_core_engine_t *e, sc_conn_t *c);
+void sc_rearm(saltare_core_engine_t *e, sc_conn_t *c);
+void sc_set_read_deadline(saltare_core_engine_t *e, sc_conn_t *c, uint32_t timeout_ms);
+void sc_close_conn(saltare_core_engine_t *e, sc_conn_t *c, uint32_t reason);
+void sc_release_rbuf(saltare_core_engine_t *e, sc_conn_t *c);
+
+/* conn.c */
+void sc_conn_readable(saltare_core_engine_t *e, sc_conn_t *c);
+void sc_conn_process(saltare_core_engine_t *e, sc_conn_t *c);
+
+/* wqueue.c */
+void sc_conn_writable(saltare_core_engine_t *e, sc_conn_t *c);
+void sc_wq_free(saltare_core_engine_t *e, sc_conn_t *c);
+
+#endif

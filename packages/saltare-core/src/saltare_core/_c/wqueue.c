@@ -1,0 +1,233 @@
+/* saltare-core: writing: writev at once, the rest queued in pooled 16 KiB
+ * buffers with EPOLLOUT armed, sendfile for files, water marks. */
+#define _GNU_SOURCE
+#include "engine_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
+
+#define IOV_BATCH 16
+#define SENDFILE_CHUNK (1u << 20)
+
+void sc_wq_free(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    sc_buf_t *b = c->wq_head;
+    while (b) {
+        sc_buf_t *next = b->next;
+        sc_pool_put(&e->pool, b, sc_now_ms());
+        b = next;
+    }
+    c->wq_head = c->wq_tail = NULL;
+    c->pending = 0;
+    if (c->file_fd >= 0)
+        close(c->file_fd);
+    c->file_fd = -1;
+    c->file_left = 0;
+}
+
+/* Append to the queue; -1 when the pool cannot grow (what was appended
+ * stays: the connection is then broken anyway). */
+static int enqueue(saltare_core_engine_t *e, sc_conn_t *c, const char *data, size_t len)
+{
+    while (len) {
+        sc_buf_t *tail = c->wq_tail;
+        if (!tail || tail->end == tail->cap) {
+            sc_buf_t *b = sc_pool_get(&e->pool, SC_LARGE);
+            if (!b)
+                return -1;
+            b->next = NULL;
+            if (tail)
+                tail->next = b;
+            else
+                c->wq_head = b;
+            c->wq_tail = tail = b;
+        }
+        size_t take = tail->cap - tail->end;
+        if (take > len)
+            take = len;
+        memcpy(tail->mem + tail->end, data, take);
+        tail->end += (uint32_t)take;
+        c->pending += (uint32_t)take;
+        data += take;
+        len -= take;
+    }
+    return 0;
+}
+
+static void write_progress(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    if (c->wq_head || c->file_fd >= 0)
+        c->write_deadline = e->cfg.write_timeout_ms
+            ? (uint32_t)(sc_now_tick(e) + (e->cfg.write_timeout_ms + e->cfg.tick_ms - 1) / e->cfg.tick_ms)
+            : 0;
+    else
+        c->write_deadline = 0;
+    sc_rearm(e, c);
+}
+
+static void mark_broken(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    c->flags |= CF_BROKEN;
+    sc_pending_add(e, c);
+}
+
+/* Send file bytes until done or blocked; -1 on error. Closes the file
+ * when done (or when it turns out shorter than promised). */
+static int send_file(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    while (c->file_left) {
+        size_t chunk = c->file_left < SENDFILE_CHUNK ? (size_t)c->file_left : SENDFILE_CHUNK;
+        off_t off = (off_t)c->file_off;
+        ssize_t n = sendfile(c->fd, c->file_fd, &off, chunk);
+        if (n < 0)
+            return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
+        if (n == 0) {
+            c->file_left = 0;
+            break;
+        }
+        c->file_off += (uint64_t)n;
+        c->file_left -= (uint64_t)n;
+        sc_count(e, SALTARE_CORE_C_BYTES_OUT, (uint64_t)n);
+    }
+    close(c->file_fd);
+    c->file_fd = -1;
+    return 0;
+}
+
+/* Send queued memory until the socket is full; -1 on error. */
+static int send_queue(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    while (c->wq_head) {
+        struct iovec iov[IOV_BATCH];
+        int n_iov = 0;
+        size_t total = 0;
+        for (sc_buf_t *b = c->wq_head; b && n_iov < IOV_BATCH; b = b->next) {
+            iov[n_iov].iov_base = b->mem + b->start;
+            iov[n_iov].iov_len = b->end - b->start;
+            total += iov[n_iov].iov_len;
+            n_iov++;
+        }
+        ssize_t n = e->transport->sendv(e->transport_ctx, c->fd, iov, n_iov);
+        if (n < 0)
+            return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
+        sc_count(e, SALTARE_CORE_C_BYTES_OUT, (uint64_t)n);
+        c->pending -= (uint32_t)n;
+        size_t left = (size_t)n;
+        while (c->wq_head && left >= c->wq_head->end - c->wq_head->start) {
+            sc_buf_t *b = c->wq_head;
+            left -= b->end - b->start;
+            c->wq_head = b->next;
+            sc_pool_put(&e->pool, b, sc_now_ms());
+        }
+        if (!c->wq_head)
+            c->wq_tail = NULL;
+        else
+            c->wq_head->start += (uint32_t)left;
+        if ((size_t)n < total)
+            return 0;
+    }
+    return 0;
+}
+
+static void after_flush(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    write_progress(e, c);
+    if ((c->flags & CF_HIGH) && c->pending <= e->cfg.low_water) {
+        c->flags &= (uint8_t)~CF_HIGH;
+        if (c->flags & CF_KNOWN) {
+            saltare_core_event_t *ev = sc_emit(e, SALTARE_CORE_EV_DRAINED, c, NULL, 0);
+            if (ev)
+                ev->value = c->pending;
+        }
+    }
+    if (c->state == ST_CLOSING && !c->wq_head && c->file_fd < 0) {
+        sc_close_conn(e, c, SALTARE_CORE_CLOSE_LOCAL);
+        return;
+    }
+    sc_update_interest(e, c);
+}
+
+void sc_conn_writable(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    if ((c->file_fd >= 0 && send_file(e, c) != 0) ||
+        (c->file_fd < 0 && send_queue(e, c) != 0)) {
+        sc_close_conn(e, c, SALTARE_CORE_CLOSE_RESET);
+        return;
+    }
+    after_flush(e, c);
+}
+
+int64_t saltare_core_engine_write(saltare_core_engine_t *e, uint64_t handle,
+                                  const char *data, size_t len)
+{
+    sc_conn_t *c = sc_conn_get(e, handle);
+    if (!c || (c->flags & CF_BROKEN))
+        return SALTARE_CORE_STALE;
+    if ((uint64_t)c->pending + len > e->cfg.max_pending)
+        return SALTARE_CORE_FULL;
+    size_t sent = 0;
+    int was_idle = !c->wq_head && c->file_fd < 0;
+    if (was_idle && len) {
+        struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
+        ssize_t n = e->transport->sendv(e->transport_ctx, c->fd, &iov, 1);
+        if (n < 0 && errno != EAGAIN && errno != EINTR) {
+            mark_broken(e, c);
+            return SALTARE_CORE_STALE;
+        }
+        if (n > 0) {
+            sent = (size_t)n;
+            sc_count(e, SALTARE_CORE_C_BYTES_OUT, (uint64_t)n);
+        }
+    }
+    if (sent < len) {
+        if (enqueue(e, c, data + sent, len - sent) != 0) {
+            mark_broken(e, c);
+            return SALTARE_CORE_NOMEM;
+        }
+        if (was_idle) {
+            write_progress(e, c);
+            sc_update_interest(e, c);
+        }
+    }
+    if (c->pending > e->cfg.high_water)
+        c->flags |= CF_HIGH;
+    return (int64_t)c->pending + (int64_t)c->file_left;
+}
+
+int64_t saltare_core_engine_sendfile(saltare_core_engine_t *e, uint64_t handle,
+                                     int fd, int64_t offset, uint64_t count)
+{
+    sc_conn_t *c = sc_conn_get(e, handle);
+    if (!c || (c->flags & CF_BROKEN))
+        return SALTARE_CORE_STALE;
+    if (c->wq_head || c->file_fd >= 0)
+        return SALTARE_CORE_BUSY;
+    if (offset < 0)
+        return SALTARE_CORE_STATE;
+    if (!count)
+        return 0;
+    int dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (dup_fd < 0)
+        return SALTARE_CORE_OSERROR;
+    c->file_fd = dup_fd;
+    c->file_off = (uint64_t)offset;
+    c->file_left = count;
+    if (send_file(e, c) != 0) {
+        mark_broken(e, c);
+        return SALTARE_CORE_STALE;
+    }
+    write_progress(e, c);
+    sc_update_interest(e, c);
+    return (int64_t)c->file_left;
+}
+
+int64_t saltare_core_engine_pending(const saltare_core_engine_t *e, uint64_t handle)
+{
+    const sc_conn_t *c = sc_conn_get(e, handle);
+    if (!c)
+        return SALTARE_CORE_STALE;
+    return (int64_t)c->pending + (int64_t)c->file_left;
+}
