@@ -362,6 +362,8 @@ class RawClient:
                 if len(self.buffer) < 9 + length:
                     break
                 self.frames.append((frame_type, flags, stream_id & 0x7FFFFFFF, self.buffer[9 : 9 + length]))
+                if frame_type == 4 and not flags & 1:
+                    self.send(frame(4, 1, 0))  # acknowledge the server's SETTINGS
                 self.buffer = self.buffer[9 + length :]
         raise AssertionError(f"condition not met; frames: {self.frames[-10:]}")
 

@@ -202,13 +202,8 @@ class H2Connection(Sender):
         self._events.append(ConnectionTerminated(error_code, self._highest_stream_id, b"", False))
 
     def _progress(self) -> None:
-        """A frame that advances a request: the flood counters decay."""
-        if self._pings:
-            self._pings -= 1
-        if self._settings_count:
-            self._settings_count -= 1
-        if self._empty:
-            self._empty -= 1
+        """A frame that advances a request: the flood counts start over."""
+        self._pings = self._settings_count = self._empty = 0
 
     def _count_empty(self) -> None:
         self._empty += 1

@@ -6,11 +6,11 @@ from typing import NamedTuple
 class H2Config(NamedTuple):
     """Our SETTINGS and the flood limits, enforced while parsing.
 
-    The flood counters are time-free (sans-IO has no clock): each counts
-    frames that cost us work without advancing a request, and decays by one
-    for every frame that does advance one (a new request, body bytes), so a
-    busy well-behaved client never reaches them. Over a limit: GOAWAY
-    ENHANCE_YOUR_CALM.
+    The flood limits are time-free (sans-IO has no clock): PINGs, SETTINGS
+    and empty frames are counted in a row, and the count starts over at every
+    frame that advances a request (a new request, body bytes), so a
+    well-behaved client never reaches them. Rapid resets are counted less the
+    responses completed. Over a limit: GOAWAY ENHANCE_YOUR_CALM.
     """
 
     max_concurrent_streams: int = 100
@@ -38,16 +38,17 @@ class H2Config(NamedTuple):
     """Streams the peer reset before their response was complete, less the
     streams that completed (CVE-2023-44487, rapid reset)."""
     max_pings: int = 100
-    """PING frames (CVE-2019-9512, ping flood)."""
+    """PING frames in a row (CVE-2019-9512, ping flood)."""
     max_settings: int = 100
-    """SETTINGS frames (CVE-2019-9515, settings flood)."""
+    """SETTINGS frames in a row (CVE-2019-9515, settings flood)."""
     max_empty_frames: int = 100
-    """DATA without payload nor END_STREAM, empty CONTINUATION
-    (CVE-2019-9518, empty frames flood)."""
+    """Frames in a row that carry nothing: DATA without payload nor
+    END_STREAM, empty CONTINUATION, PRIORITY (CVE-2019-9518)."""
     max_queued_control_frames: int = 1000
     """Control frames we owe the peer (PING and SETTINGS ACKs, RST_STREAM)
     still in our output because `data_to_send()` was not called: a peer that
-    floods without reading (CVE-2019-9512/9514/9515)."""
+    floods without reading (CVE-2019-9512/9514/9515). Checked after each
+    `receive_data`, so the output may hold one read's worth more."""
 
 
 DEFAULT_CONFIG = H2Config()
