@@ -21,9 +21,18 @@ class Backend(Protocol):
 
         def __init__(self, max_message_size: int, require_mask: bool = True, allow_rsv1: bool = False) -> None: ...
 
-        def parse(self, buf: bytearray, pos: int = 0) -> tuple[list[int], int]:
-            """([offset, length, info] * complete frames, position after them);
-            unmasks their payloads in buf. Stops at the first violation (`error`)."""
+        view: object  # bytes-like holding the buffered frames (sliced for payloads)
+
+        def feed(self, data) -> list[int]:
+            """[offset, length, info] * the complete frames buffered so far,
+            payloads unmasked, offsets into `view`, valid until trim().
+            Stops at the first violation (`error`)."""
+
+        def trim(self) -> None:
+            """Drop the bytes of the frames handed out."""
+
+        def release(self) -> None:
+            """Free the buffer (the connection is closed)."""
 
     class Utf8Validator(Protocol):
         complete: bool

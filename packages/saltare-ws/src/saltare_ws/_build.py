@@ -13,7 +13,7 @@ CDEF = """
 #define SALTARE_WS_F_COMPRESSED ...
 
 typedef struct {
-    uint64_t max_message_size, message_len;
+    uint64_t max_message_size, message_len, frame_size;
     uint32_t options, message_opcode, message_compressed, utf8_state, error, reserved;
 } saltare_ws_parser_t;
 typedef struct { uint64_t offset, length, info; } saltare_ws_frame_t;

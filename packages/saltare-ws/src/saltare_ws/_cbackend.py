@@ -11,6 +11,8 @@ _BATCH = 64  # frame records per C call; a longer run of frames takes more calls
 _REQUIRE_MASK = lib.SALTARE_WS_O_REQUIRE_MASK
 _ALLOW_RSV1 = lib.SALTARE_WS_O_ALLOW_RSV1
 _new_uncleared = ffi.new_allocator(should_clear_after_alloc=False)
+_MIN_BYTES = 4096
+_KEEP_BYTES = 65536  # a larger buffer is freed once empty: one big message does not pin it
 
 
 def apply_mask(data, key: bytes) -> bytes:
@@ -46,9 +48,10 @@ class Utf8Validator:
 
 
 class FrameParser:
-    """Parses complete frames in place; see saltare_ws_parse in _c/ws.h."""
+    """Buffers received bytes in C memory and parses the complete frames;
+    see saltare_ws_parse in _c/ws.h."""
 
-    __slots__ = ("_parser", "_frames", "_words", "_pos")
+    __slots__ = ("_parser", "_frames", "_words", "_pos", "_buf", "_cap", "_used", "_start", "view")
 
     def __init__(self, max_message_size: int, require_mask: bool = True, allow_rsv1: bool = False) -> None:
         parser = ffi.new("saltare_ws_parser_t *")
@@ -58,22 +61,62 @@ class FrameParser:
         self._frames = ffi.new("saltare_ws_frame_t[]", _BATCH)
         self._words = memoryview(ffi.buffer(self._frames)).cast("Q")
         self._pos = ffi.new("size_t *")
+        self._buf = None
+        self._cap = self._used = self._start = 0
+        self.view = memoryview(b"")
 
     @property
     def error(self) -> int:
         return self._parser.error
 
-    def parse(self, buf: bytearray, pos: int = 0) -> tuple[list[int], int]:
-        """([offset, length, info] * frames, position after them): payloads unmasked in buf."""
+    def trim(self) -> None:
+        """The frames handed out are no longer needed: drop their bytes, and
+        free a large buffer once it is empty (one big message does not pin it)."""
+        keep = self._used - self._start
+        if not keep and self._cap > _KEEP_BYTES:
+            self.release()
+        elif self._start:
+            if keep:
+                ffi.memmove(self._buf, self._buf + self._start, keep)
+            self._used, self._start = keep, 0
+
+    def _grow(self, n: int) -> None:
+        # Sized for the incomplete frame once its header is in: a large
+        # message arriving in many reads is allocated once, not doubled.
+        cap = max(self._used + n, self._parser.frame_size, _MIN_BYTES)
+        buf = _new_uncleared("uint8_t[]", cap)
+        if self._used:
+            ffi.memmove(buf, self._buf, self._used)
+        self._buf, self._cap = buf, cap
+        self.view = memoryview(ffi.buffer(buf, cap))
+
+    def feed(self, data) -> list[int]:
+        """[offset, length, info] * the complete frames now buffered; offsets into
+        `view`, valid until trim(). Payloads are already unmasked."""
+        n = len(data)
+        if not n:
+            return []  # every complete frame was handed out already
+        if self._start:
+            self.trim()
+        if self._used + n > self._cap:
+            self._grow(n)
+        ffi.memmove(self._buf + self._used, data, n)
+        used = self._used = self._used + n
         cpos = self._pos
-        cpos[0] = pos
-        with ffi.from_buffer(buf) as cbuf:
-            n = lib.saltare_ws_parse(self._parser, cbuf, len(buf), self._frames, _BATCH, cpos)
-            frames = self._words[: 3 * n].tolist()
-            while n == _BATCH:
-                n = lib.saltare_ws_parse(self._parser, cbuf, len(buf), self._frames, _BATCH, cpos)
-                frames += self._words[: 3 * n].tolist()
-        return frames, cpos[0]
+        cpos[0] = 0
+        count = lib.saltare_ws_parse(self._parser, self._buf, used, self._frames, _BATCH, cpos)
+        frames = self._words[: 3 * count].tolist()
+        while count == _BATCH:
+            count = lib.saltare_ws_parse(self._parser, self._buf, used, self._frames, _BATCH, cpos)
+            frames += self._words[: 3 * count].tolist()
+        self._start = cpos[0]
+        return frames
+
+    def release(self) -> None:
+        """Free the buffer (the connection is closed)."""
+        self._buf = None
+        self._cap = self._used = self._start = 0
+        self.view = memoryview(b"")
 
 
 class ServerConnection(_connection.ServerConnection):

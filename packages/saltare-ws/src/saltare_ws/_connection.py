@@ -65,7 +65,7 @@ class ServerConnection:
         transport.write(conn.send("hello"))    # str: text, bytes: binary
     """
 
-    __slots__ = ("config", "state", "_parser", "_buffer", "_out", "_deflate",
+    __slots__ = ("config", "state", "_parser", "_out", "_deflate",
                  "_message_opcode", "_fragments", "_inflated", "_utf8")
     _FrameParser: type  # set by each backend
     _Utf8Validator: type
@@ -74,7 +74,6 @@ class ServerConnection:
         self.config = config
         self.state = State.OPEN
         self._parser = self._FrameParser(config.max_message_size, True, deflate is not None)
-        self._buffer = bytearray()
         self._out = bytearray()
         self._deflate = None if deflate is None else PerMessageDeflate(deflate)
         self._message_opcode = 0
@@ -85,7 +84,7 @@ class ServerConnection:
     def _move(self, what: str) -> None:
         self.state = TRANSITIONS[self.state, what]
         if self.state is State.CLOSED:
-            self._buffer = bytearray()
+            self._parser.release()
             self._fragments = None
             if self._deflate is not None:
                 self._deflate.close()  # the zlib memory goes with the connection
@@ -99,43 +98,41 @@ class ServerConnection:
         if data is None:
             self._move("end_of_stream")
             return [_new(CloseConnection, (1006, ""))]
-        buf = self._buffer
-        buf += data
-        frames, pos = self._parser.parse(buf)
+        parser = self._parser
+        frames = parser.feed(data)
         events = []
         if frames:
             try:
-                self._handle(frames, buf, events)
+                self._handle(frames, parser.view, events)
             except FrameError as error:
                 self._fail(error.code, events)
                 return events
-        if pos:
-            del buf[:pos]
-        if self._parser.error and self.state is not State.CLOSED:
-            self._fail(ErrorCode(self._parser.error), events)
+        if self.state is not State.CLOSED:
+            parser.trim()
+            if parser.error:
+                self._fail(ErrorCode(parser.error), events)
         return events
 
-    def _handle(self, frames: list[int], buf: bytearray, events: list) -> None:
+    def _handle(self, frames: list[int], view, events: list) -> None:
         it = iter(frames)
-        with memoryview(buf) as view:
-            for offset, length, info in zip(it, it, it):
-                opcode = info & 0xFF
-                if info == 0x101:  # the common cases: a whole text or binary message, uncompressed
-                    events.append(_new(TextMessage, (str(view[offset : offset + length], "utf-8"),)))
-                elif info == 0x102:
-                    events.append(_new(BytesMessage, (bytes(view[offset : offset + length]),)))
-                elif opcode < 8:
-                    self._data_frame(opcode, info, view[offset : offset + length], events)
-                elif opcode == 9:
-                    payload = bytes(view[offset : offset + length])
-                    if self.config.auto_pong and self.state is State.OPEN:
-                        self._out += frame(0x8A, payload)
-                    events.append(_new(Ping, (payload,)))
-                elif opcode == 10:
-                    events.append(_new(Pong, (bytes(view[offset : offset + length]),)))
-                else:
-                    self._receive_close(bytes(view[offset : offset + length]), events)
-                    return  # nothing after a close frame is read
+        for offset, length, info in zip(it, it, it):
+            opcode = info & 0xFF
+            if info == 0x101:  # the common cases: a whole text or binary message, uncompressed
+                events.append(_new(TextMessage, (str(view[offset : offset + length], "utf-8"),)))
+            elif info == 0x102:
+                events.append(_new(BytesMessage, (bytes(view[offset : offset + length]),)))
+            elif opcode < 8:
+                self._data_frame(opcode, info, view[offset : offset + length], events)
+            elif opcode == 9:
+                payload = bytes(view[offset : offset + length])
+                if self.config.auto_pong and self.state is State.OPEN:
+                    self._out += frame(0x8A, payload)
+                events.append(_new(Ping, (payload,)))
+            elif opcode == 10:
+                events.append(_new(Pong, (bytes(view[offset : offset + length]),)))
+            else:
+                self._receive_close(bytes(view[offset : offset + length]), events)
+                return  # nothing after a close frame is read
 
     def _data_frame(self, opcode: int, info: int, payload, events: list) -> None:
         final = info & _F_FIN

@@ -84,10 +84,10 @@ def _check_close(payload: bytes) -> int:
 
 
 class FrameParser:
-    """Parses complete frames in place; see saltare_ws_parse in _c/ws.h."""
+    """Buffers received bytes and parses the complete frames; see saltare_ws_parse in _c/ws.h."""
 
     __slots__ = ("max_message_size", "require_mask", "allow_rsv1", "message_opcode",
-                 "message_compressed", "message_len", "utf8", "error")
+                 "message_compressed", "message_len", "utf8", "error", "view", "_start")
 
     def __init__(self, max_message_size: int, require_mask: bool = True, allow_rsv1: bool = False) -> None:
         self.max_message_size = max_message_size
@@ -98,10 +98,37 @@ class FrameParser:
         self.message_len = 0
         self.utf8 = None
         self.error = 0
+        self.view = bytearray()
+        self._start = 0
 
-    def parse(self, buf: bytearray, pos: int = 0) -> tuple[list[int], int]:
-        """([offset, length, info] * frames, position after them): payloads unmasked in buf."""
+    def trim(self) -> None:
+        """The frames handed out are no longer needed: drop their bytes."""
+        if self._start:
+            if self._start == len(self.view):
+                self.view = bytearray()  # a fresh one: a big message does not pin its buffer
+            else:
+                del self.view[: self._start]
+            self._start = 0
+
+    def release(self) -> None:
+        self.view = bytearray()
+        self._start = 0
+
+    def feed(self, data) -> list[int]:
+        """[offset, length, info] * the complete frames now buffered; offsets into
+        `view`, valid until trim(). Payloads are already unmasked."""
+        if not data:
+            return []  # every complete frame was handed out already
+        if self._start:
+            self.trim()
+        buf = self.view
+        buf += data
+        frames, self._start = self._parse(buf)
+        return frames
+
+    def _parse(self, buf: bytearray) -> tuple[list[int], int]:
         frames: list[int] = []
+        pos = 0
         end = len(buf)
         while not self.error and end - pos >= 2:
             b0, b1 = buf[pos], buf[pos + 1]

@@ -71,6 +71,7 @@ size_t saltare_ws_parse(saltare_ws_parser_t *p, uint8_t *buf, size_t len, saltar
     size_t pos = *pos_io, count = 0;
     if (pos > len)
         pos = len;
+    p->frame_size = 0;
     while (!p->error && count < max_frames && len - pos >= 2) {
         uint32_t b0 = buf[pos], b1 = buf[pos + 1];
         uint32_t error = check_start(p, b0, b1);
@@ -109,8 +110,10 @@ size_t saltare_ws_parse(saltare_ws_parser_t *p, uint8_t *buf, size_t len, saltar
         const uint8_t *key = buf + pos + header;
         if (b1 & 0x80u)
             header += 4;
-        if (avail < header || avail - header < length)
-            break; /* incomplete: nothing is consumed or unmasked yet */
+        if (avail < header || avail - header < length) {
+            p->frame_size = header + length; /* incomplete: nothing is consumed or unmasked yet */
+            break;
+        }
         uint8_t *payload = buf + pos + header;
         size_t n = (size_t)length;
         if (b1 & 0x80u)

@@ -43,6 +43,8 @@ typedef enum {
 typedef struct {
     uint64_t max_message_size; /* payload bytes of one message, all fragments */
     uint64_t message_len;      /* payload bytes of the message in progress */
+    uint64_t frame_size;       /* out: header + payload bytes of the incomplete frame
+                                  at *pos once its header is in, else 0 */
     uint32_t options;
     uint32_t message_opcode;   /* 1 or 2 while a fragmented message is open, else 0 */
     uint32_t message_compressed;
