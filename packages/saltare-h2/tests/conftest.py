@@ -115,9 +115,10 @@ class App:
 class Server:
     """saltare_h2 behind a blocking socket loop, one thread per connection."""
 
-    def __init__(self, backend, config: H2Config) -> None:
+    def __init__(self, backend, config: H2Config, h2c: bool = False) -> None:
         self.backend = backend
         self.config = config
+        self.h2c = h2c  # cleartext front door: prior knowledge or HTTP/1.1 Upgrade
         self.app = App()
         self.connections: list = []
         self.actions: list = []  # callables run on the connection thread, then flushed
@@ -143,6 +144,13 @@ class Server:
         self.connections.append(conn)
         sock.settimeout(0.02)
         with sock:
+            if self.h2c:
+                try:
+                    received = self._h2c_front_door(sock, conn)
+                except (OSError, ValueError):
+                    return
+                for event in conn.receive_data(received):
+                    self.app(conn, event)
             sock.sendall(conn.data_to_send())
             while not self.stopping.is_set():
                 try:
@@ -167,6 +175,34 @@ class Server:
                 except OSError:
                     return
 
+    def _h2c_front_door(self, sock: socket.socket, conn) -> bytes:
+        """Reads the first bytes: the preface (prior knowledge), or an HTTP/1.1
+        request asking for h2c, answered 101. Returns the bytes for HTTP/2."""
+        received = b""
+        for _ in range(MAX_READS):
+            if saltare_h2.detect_preface(received) is not None and (
+                saltare_h2.detect_preface(received) or b"\r\n\r\n" in received
+            ):
+                break
+            try:
+                received += sock.recv(65536)
+            except TimeoutError:
+                continue
+        if saltare_h2.detect_preface(received):
+            return received
+        head, received = received.split(b"\r\n\r\n", 1)
+        request_line, *lines = head.split(b"\r\n")
+        method, target, _ = request_line.split(b" ")
+        headers = [(name.strip().lower(), value.strip()) for name, value in (line.split(b":", 1) for line in lines)]
+        settings = saltare_h2.wants_h2c_upgrade(headers)
+        if settings is None:
+            raise ValueError("not an h2c upgrade")
+        sock.sendall(saltare_h2.H2C_SWITCHING_PROTOCOLS)
+        host = dict(headers).get(b"host", b"")
+        for event in conn.initiate_upgrade(settings, method, target, host, headers):
+            self.app(conn, event)
+        return received
+
     def run(self, action) -> None:
         """Runs action(conn) on the connection thread."""
         self.actions.append(action)
@@ -180,11 +216,11 @@ class Server:
 
 @pytest.fixture
 def serve(backend):
-    """serve(config=H2Config()) -> a running Server; stopped at teardown."""
+    """serve(config=H2Config(), h2c=False) -> a running Server; stopped at teardown."""
     servers = []
 
-    def start(config: H2Config = saltare_h2.DEFAULT_CONFIG) -> Server:
-        server = Server(backend, config)
+    def start(config: H2Config = saltare_h2.DEFAULT_CONFIG, h2c: bool = False) -> Server:
+        server = Server(backend, config, h2c)
         servers.append(server)
         return server
 

@@ -133,7 +133,8 @@ class H2Connection(Sender):
         follows through `receive_data`."""
         events = self._events = []
         try:
-            payload = base64.urlsafe_b64decode(http2_settings + b"=" * (-len(http2_settings) % 4))
+            padded = bytes(http2_settings) + b"=" * (-len(http2_settings) % 4)
+            payload = base64.b64decode(padded, altchars=b"-_", validate=True)
         except ValueError:
             raise ValueError("invalid HTTP2-Settings") from None
         if len(payload) % 6:

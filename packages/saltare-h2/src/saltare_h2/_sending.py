@@ -162,12 +162,13 @@ class Sender:
         while ready and budget != 0:
             progressed = False
             for stream in list(ready.values()):
+                if stream.buffered and self._send_window <= 0 < stream.send_window:
+                    continue  # waits for the connection window, keeping its turn
                 sent = self._send_one(stream)
                 ready.pop(stream.stream_id, None)
                 if sent is None:  # blocked on its own window: back when it reopens
                     continue
-                if sent or not stream.pending:
-                    progressed = True
+                progressed = True
                 if stream.pending:
                     ready[stream.stream_id] = stream  # to the back of the turn
                 if budget > 0:
@@ -178,15 +179,13 @@ class Sender:
                 break
 
     def _send_one(self, stream: Stream) -> int | None:
-        """Frames the stream's next DATA frame, or its end. Returns the payload
-        size sent (0 for an end without data, or when the connection window is
-        shut), or None when the stream's own window is shut."""
+        """Frames the stream's next DATA frame (the connection window is open),
+        or its end. Returns the payload size sent (0 for an end without data),
+        or None when the stream's own window is shut."""
         if stream.buffered:
             if stream.send_window <= 0:
                 return None
             size = min(stream.buffered, stream.send_window, self._send_window, self._peer_max_frame_size)
-            if size <= 0:
-                return 0
             payload = stream.take(size)
             stream.send_window -= size
             self._send_window -= size
