@@ -24,8 +24,9 @@ def read_head(sock: socket.socket) -> tuple[bytes, list[tuple[bytes, bytes]], by
 
 
 class EchoServer:
-    def __init__(self, backend, config, subprotocol_choice=None):
+    def __init__(self, backend, config, subprotocol_choice=None, echo_limit=BIG):
         self.backend = backend
+        self.echo_limit = echo_limit
         self.config = config
         self.subprotocol_choice = subprotocol_choice
         self.listener = socket.create_server(("127.0.0.1", 0))
@@ -70,7 +71,7 @@ class EchoServer:
             out = bytearray(conn.data_to_send())
             for event in events:
                 if isinstance(event, (TextMessage, BytesMessage)) and conn.state.value == "open":
-                    reply = event.data if len(event.data) <= BIG else str(len(event.data))
+                    reply = event.data if len(event.data) <= self.echo_limit else str(len(event.data))
                     out += conn.send(reply)
             if out:
                 sock.sendall(out)

@@ -19,6 +19,8 @@ typedef struct {
 typedef struct { uint64_t offset, length, info; } saltare_ws_frame_t;
 
 size_t saltare_ws_parse(saltare_ws_parser_t *, uint8_t *, size_t, saltare_ws_frame_t *, size_t, size_t *);
+size_t saltare_ws_feed(saltare_ws_parser_t *, uint8_t *, size_t, size_t, const uint8_t *, size_t,
+                       saltare_ws_frame_t *, size_t, size_t *);
 void saltare_ws_mask(uint8_t *, const uint8_t *, size_t, const uint8_t *, size_t);
 int saltare_ws_utf8_validate(uint32_t *, const uint8_t *, size_t);
 int saltare_ws_close_code_valid(uint32_t);

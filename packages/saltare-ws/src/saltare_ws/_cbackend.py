@@ -98,13 +98,15 @@ class FrameParser:
             return []  # every complete frame was handed out already
         if self._start:
             self.trim()
-        if self._used + n > self._cap:
+        used = self._used
+        if used + n > self._cap:
             self._grow(n)
-        ffi.memmove(self._buf + self._used, data, n)
-        used = self._used = self._used + n
+        if type(data) is not bytes:  # cffi passes bytes as a pointer; other buffers need wrapping
+            data = ffi.from_buffer(data)
         cpos = self._pos
         cpos[0] = 0
-        count = lib.saltare_ws_parse(self._parser, self._buf, used, self._frames, _BATCH, cpos)
+        count = lib.saltare_ws_feed(self._parser, self._buf, self._cap, used, data, n, self._frames, _BATCH, cpos)
+        used = self._used = used + n
         frames = self._words[: 3 * count].tolist()
         while count == _BATCH:
             count = lib.saltare_ws_parse(self._parser, self._buf, used, self._frames, _BATCH, cpos)

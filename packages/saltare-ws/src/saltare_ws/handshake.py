@@ -3,7 +3,6 @@ request as the HTTP/1.1 parser gives it (method, lower-case header pairs),
 then accept it with the 101 head or answer a precise rejection."""
 
 import binascii
-from hashlib import sha1
 from typing import NamedTuple
 
 from .config import DEFAULT_CONFIG, Config
@@ -53,6 +52,8 @@ class Acceptance(NamedTuple):
 
 def accept_key(key: bytes) -> bytes:
     """Sec-WebSocket-Accept for a Sec-WebSocket-Key (RFC 6455 §4.2.2)."""
+    from hashlib import sha1  # here: hashlib loads OpenSSL, which only a handshake needs
+
     return binascii.b2a_base64(sha1(key + GUID).digest(), newline=False)
 
 

@@ -168,6 +168,19 @@ static void test_frames(void)
     CHECK(saltare_ws_parse(&p, frame, n, out, 1, &pos) == 1 && pos == n, "one frame");
     CHECK(out[0].offset == 8 && out[0].length == 200 && !memcmp(frame + 8, payload, 200), "unmasked in place");
     CHECK(out[0].info == (0x2u | SALTARE_WS_F_FIN), "info %llu", (unsigned long long)out[0].info);
+
+    /* feed: append then parse; refuses to copy past the buffer. */
+    n = make_frame(frame, 0x82, payload, 200, 1); /* masked again: the one above was unmasked in place */
+    uint8_t *room = malloc(n);
+    memset(&p, 0, sizeof p);
+    p.max_message_size = 1000;
+    p.options = S;
+    pos = 0;
+    CHECK(saltare_ws_feed(&p, room, n, 0, frame, n - 1, out, 1, &pos) == 0 && pos == 0, "feed incomplete");
+    CHECK(saltare_ws_feed(&p, room, n, n - 1, frame, 2, out, 1, &pos) == 0 && pos == 0, "feed past the end");
+    CHECK(saltare_ws_feed(&p, room, n, n - 1, frame + n - 1, 1, out, 1, &pos) == 1 && pos == n, "feed complete");
+    CHECK(!memcmp(room + 8, payload, 200), "fed and unmasked");
+    free(room);
 }
 
 static void test_mask(void)

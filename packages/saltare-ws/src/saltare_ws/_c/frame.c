@@ -1,6 +1,8 @@
 /* RFC 6455 §5 frame parsing: header checks, in-place unmasking, fragment
  * sequencing, and the payload checks that need no state beyond the parser
  * struct (close frames, uncompressed UTF-8). */
+#include <string.h>
+
 #include "ws.h"
 
 #define OP_CONTINUATION 0x0u
@@ -157,4 +159,14 @@ size_t saltare_ws_parse(saltare_ws_parser_t *p, uint8_t *buf, size_t len, saltar
     }
     *pos_io = pos;
     return count;
+}
+
+size_t saltare_ws_feed(saltare_ws_parser_t *p, uint8_t *buf, size_t cap, size_t used, const uint8_t *data, size_t n,
+                       saltare_ws_frame_t *frames, size_t max_frames, size_t *pos)
+{
+    if (used > cap || n > cap - used)
+        return 0;
+    if (n)
+        memcpy(buf + used, data, n);
+    return saltare_ws_parse(p, buf, used + n, frames, max_frames, pos);
 }

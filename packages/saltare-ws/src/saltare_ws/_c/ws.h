@@ -36,7 +36,8 @@ typedef enum {
     SALTARE_WS_E_INVALID_UTF8 = 11,           /* 1007 */
     SALTARE_WS_E_BAD_CLOSE_PAYLOAD = 12,      /* 1002: one byte */
     SALTARE_WS_E_BAD_CLOSE_CODE = 13,         /* 1002 */
-    SALTARE_WS_E_COUNT = 14
+    SALTARE_WS_E_BAD_DEFLATE_DATA = 14,       /* 1007: found while inflating, in Python */
+    SALTARE_WS_E_COUNT = 15
 } saltare_ws_error_t;
 
 /* One parser per connection; zero it, then set max_message_size and options. */
@@ -66,6 +67,12 @@ typedef struct {
  * violation p->error is set and stays set; the frames before it are valid. */
 size_t saltare_ws_parse(saltare_ws_parser_t *p, uint8_t *buf, size_t len, saltare_ws_frame_t *frames,
                         size_t max_frames, size_t *pos);
+
+/* Appends data[0, n) to buf[0, used) and parses from *pos, as
+ * saltare_ws_parse: the receive path in one call. If buf (of `cap` bytes)
+ * has no room for n more, nothing is copied or parsed and 0 is returned. */
+size_t saltare_ws_feed(saltare_ws_parser_t *p, uint8_t *buf, size_t cap, size_t used, const uint8_t *data, size_t n,
+                       saltare_ws_frame_t *frames, size_t max_frames, size_t *pos);
 
 /* dst[i] = src[i] ^ key[(phase + i) % 4]; dst may equal src. */
 void saltare_ws_mask(uint8_t *dst, const uint8_t *src, size_t len, const uint8_t key[4], size_t phase);
