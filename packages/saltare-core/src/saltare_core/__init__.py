@@ -1,5 +1,35 @@
-"""The saltare engine: epoll loop, buffers, timers, limits (not built yet)."""
+"""saltare-core: the saltare engine.
 
+An epoll engine with a C connection table, pooled buffers, write queues and
+a timer wheel, driven by its caller: register `engine.fileno()` with the
+event loop and call `engine.poll()` when it is readable; each poll returns a
+batch of events. HTTP/1 parsing runs on the engine's buffers with the parser
+handed over by saltare-http1; without it, connections are raw.
+
+`backend` tells which implementation runs ("c" or "python"; SALTARE_PURE=1
+forces Python).
+"""
+
+from . import events, listeners
+from ._backend import backend, selected
 from ._version import __version__
+from .config import DEFAULT_CONFIG, EngineConfig, Http1Limits
+from .counters import SharedCounters
+from .events import CloseReason, Event, RequestHead
 
-__all__ = ["__version__"]
+Engine = selected.Engine
+
+__all__ = [
+    "DEFAULT_CONFIG",
+    "CloseReason",
+    "Engine",
+    "EngineConfig",
+    "Event",
+    "Http1Limits",
+    "RequestHead",
+    "SharedCounters",
+    "__version__",
+    "backend",
+    "events",
+    "listeners",
+]

@@ -3,30 +3,32 @@
 # Media types outside text/* that compress well. Images, audio, video, fonts in
 # woff/woff2, archives and application/octet-stream are already compressed or
 # opaque, so they are left out.
-_COMPRESSIBLE_TYPES = frozenset({
-    "application/json",
-    "application/javascript",
-    "application/ecmascript",
-    "application/x-javascript",
-    "application/xml",
-    "application/wasm",
-    "application/x-ndjson",
-    "application/graphql",
-    "application/x-www-form-urlencoded",
-    "application/rtf",
-    "application/yaml",
-    "application/x-yaml",
-    "application/toml",
-    "application/vnd.ms-fontobject",
-    "application/x-font-ttf",
-    "font/ttf",
-    "font/otf",
-    "font/collection",
-    "image/svg+xml",
-    "image/bmp",
-    "image/x-icon",
-    "image/vnd.microsoft.icon",
-})
+_COMPRESSIBLE_TYPES = frozenset(
+    {
+        "application/json",
+        "application/javascript",
+        "application/ecmascript",
+        "application/x-javascript",
+        "application/xml",
+        "application/wasm",
+        "application/x-ndjson",
+        "application/graphql",
+        "application/x-www-form-urlencoded",
+        "application/rtf",
+        "application/yaml",
+        "application/x-yaml",
+        "application/toml",
+        "application/vnd.ms-fontobject",
+        "application/x-font-ttf",
+        "font/ttf",
+        "font/otf",
+        "font/collection",
+        "image/svg+xml",
+        "image/bmp",
+        "image/x-icon",
+        "image/vnd.microsoft.icon",
+    }
+)
 # Structured syntax suffixes (RFC 6839): application/problem+json, atom+xml ...
 _COMPRESSIBLE_SUFFIXES = ("+json", "+xml", "+yaml")
 # text/event-stream is text but each event must reach the client at once:

@@ -115,7 +115,9 @@ class Compression:
                 levels.get(coding, codec.DEFAULT_LEVEL), window_logs.get(coding, codec.DEFAULT_WINDOW_LOG)
             )
 
-    def select(self, accept_encoding: bytes | str | None, content_type: bytes | str | None, size: int = -1) -> str | None:
+    def select(
+        self, accept_encoding: bytes | str | None, content_type: bytes | str | None, size: int = -1
+    ) -> str | None:
         """The coding to compress this response with, or None to send it as
         is: None when the body is known (`size` >= 0) to be under `min_size`,
         when the content type is not compressible, or when the client accepts

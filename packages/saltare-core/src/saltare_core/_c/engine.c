@@ -610,7 +610,12 @@ static void fire(void *ctx, sc_tnode_t *node)
         sc_close_conn(e, c, SALTARE_CORE_CLOSE_WRITE_TIMEOUT);
         return;
     }
-    if (c->read_deadline && now >= c->read_deadline) {
+    if (c->read_deadline && now >= c->read_deadline && c->state == ST_IDLE &&
+        (c->wq_head || c->file_fd >= 0)) {
+        /* The response is still being sent: the keep-alive wait starts
+         * when it is (wqueue.c). */
+        c->read_deadline = 0;
+    } else if (c->read_deadline && now >= c->read_deadline) {
         uint32_t reason = SALTARE_CORE_CLOSE_BODY_TIMEOUT;
         if (c->state == ST_IDLE)
             reason = (c->flags & CF_SERVED) ? SALTARE_CORE_CLOSE_KEEPALIVE_TIMEOUT

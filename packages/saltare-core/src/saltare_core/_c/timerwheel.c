@@ -62,27 +62,29 @@ void sc_wheel_del(sc_wheel_t *w, sc_tnode_t *node)
 }
 
 /* Move the nodes of one slot that expire by `tick` to `out`, in order. */
-static void collect(sc_wheel_t *w, sc_tnode_t *head, uint64_t tick, sc_tnode_t *out)
+static void collect(sc_tnode_t *head, uint64_t tick, sc_tnode_t *out)
 {
     sc_tnode_t *node = head->next;
     while (node != head) {
         sc_tnode_t *next = node->next;
         if (node->expires <= tick) {
+            /* Still counted (and "armed") until fired, so that fire
+             * callbacks may cancel or re-arm it like any other node. */
             unlink_node(node);
-            w->count--;
             append(out, node);
         }
         node = next;
     }
 }
 
-static void fire_all(sc_tnode_t *out, sc_wheel_fire_fn fire, void *ctx)
+static void fire_all(sc_wheel_t *w, sc_tnode_t *out, sc_wheel_fire_fn fire, void *ctx)
 {
     /* fire may cancel a node still waiting in `out`: unlink_node keeps the
      * list consistent, and an unlinked node is no longer found here. */
     while (out->next != out) {
         sc_tnode_t *node = out->next;
         unlink_node(node);
+        w->count--;
         fire(ctx, node);
     }
 }
@@ -97,15 +99,15 @@ void sc_wheel_advance(sc_wheel_t *w, uint64_t to, sc_wheel_fire_fn fire, void *c
         /* Jumped more than a turn: one pass over every slot, in slot order
          * starting after `now`, as if each were the tick `to`. */
         for (uint64_t t = w->now + 1; t <= w->now + w->mask + 1; t++)
-            collect(w, &w->slots[t & w->mask], to, &out);
+            collect(&w->slots[t & w->mask], to, &out);
         w->now = to;
-        fire_all(&out, fire, ctx);
+        fire_all(w, &out, fire, ctx);
         return;
     }
     while (w->now < to) {
         uint64_t tick = ++w->now;
-        collect(w, &w->slots[tick & w->mask], tick, &out);
-        fire_all(&out, fire, ctx);
+        collect(&w->slots[tick & w->mask], tick, &out);
+        fire_all(w, &out, fire, ctx);
     }
 }
 

@@ -143,9 +143,13 @@ static void after_flush(saltare_core_engine_t *e, sc_conn_t *c)
                 ev->value = c->pending;
         }
     }
-    if (c->state == ST_CLOSING && !c->wq_head && c->file_fd < 0) {
-        sc_close_conn(e, c, SALTARE_CORE_CLOSE_LOCAL);
-        return;
+    if (!c->wq_head && c->file_fd < 0) {
+        if (c->state == ST_CLOSING) {
+            sc_close_conn(e, c, SALTARE_CORE_CLOSE_LOCAL);
+            return;
+        }
+        if (c->state == ST_IDLE && !c->read_deadline)
+            sc_set_read_deadline(e, c, e->cfg.keepalive_timeout_ms);
     }
     sc_update_interest(e, c);
 }

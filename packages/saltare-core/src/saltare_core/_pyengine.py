@@ -1,0 +1,561 @@
+"""The engine in Python: selectors instead of epoll_wait in C, the same
+events, handles, deadlines and limits as _c/engine.c (see its comments for
+the why of each rule)."""
+
+import errno
+import os
+import selectors
+import socket
+import time
+
+from . import _pyhttp
+from ._errors import FULL, STATE, raise_for
+from ._pyio import (
+    CF_BROKEN, CF_KNOWN, CF_NO_REUSE, CF_PAUSED, CF_PENDING, CF_SERVED, ST_BODY_CHUNK, ST_BODY_CL,
+    ST_CLOSING, ST_ERROR, ST_FREE, ST_HEAD, ST_IDLE, ST_RAW, ST_RESPONDING, ST_TRAILERS, ConnIO,
+)
+from ._pypool import LARGE, SIZES, SMALL, Pool
+from ._pyratelimit import RateLimiter
+from ._pywheel import TimerIds, Wheel
+from .config import DEFAULT_CONFIG, EngineConfig
+from .counters import ACCEPTED, OPEN, REJECTED, TIMEOUTS, SharedCounters
+from .events import CLOSED, OPENED, STOPPED, TIMER, CloseReason, Event
+
+R = CloseReason
+_READING = {ST_IDLE, ST_HEAD, ST_BODY_CL, ST_BODY_CHUNK, ST_TRAILERS, ST_RAW}
+_BODY = {ST_BODY_CL, ST_BODY_CHUNK, ST_TRAILERS}
+ACCEPTS_PER_POLL = 64
+ROOM_EVENTS = 5
+_STAT_NAMES = (
+    "connections", "small_buffers", "small_in_use", "small_resident", "large_buffers",
+    "large_in_use", "large_resident", "buffers_released", "timers_armed", "connection_bytes",
+)
+
+
+def _ms(seconds: float) -> int:
+    return max(0, min(int(seconds * 1000 + 0.5), 2**32 - 1))
+
+
+class Conn:
+    __slots__ = ("slot", "gen", "sock", "state", "flags", "buf", "cls", "last_len", "body_left", "decoder",
+                 "wq", "pending", "file_fd", "file_off", "file_left", "read_deadline", "write_deadline",
+                 "born", "ip_key", "interest")
+
+    def __init__(self, slot: int, gen: int, sock: socket.socket, state: int, born: int) -> None:
+        self.slot, self.gen, self.sock, self.state, self.born = slot, gen, sock, state, born
+        self.flags = self.last_len = self.body_left = self.pending = self.file_off = self.file_left = 0
+        self.read_deadline = self.write_deadline = 0
+        self.buf: bytearray | None = None
+        self.cls = SMALL
+        self.decoder = None
+        self.wq: list[memoryview] = []
+        self.file_fd = -1
+        self.ip_key: bytes | None = None
+        self.interest = selectors.EVENT_READ
+
+    @property
+    def handle(self) -> int:
+        return (self.gen << 32) | self.slot
+
+
+class Engine(ConnIO):
+    """The engine, pure Python. `http1` is saltare-http1's Python backend
+    module (`saltare_http1._pybackend`: HeadParser, ChunkedDecoder,
+    ProtocolError), or None for an engine that delivers every connection raw."""
+
+    def __init__(self, config: EngineConfig = DEFAULT_CONFIG, *, http1=None,
+                 counters: SharedCounters | None = None) -> None:
+        limits = config.http1_limits
+        if (config.max_connections <= 0 or config.max_events <= 0 or limits.max_head_bytes > SIZES[LARGE]
+                or limits.max_trailer_bytes > SIZES[LARGE] or limits.max_headers <= 0
+                or config.low_water > config.high_water):
+            raise ValueError("invalid engine configuration")
+        self.config = config
+        self.counters = counters if counters is not None else SharedCounters()
+        self._words = self.counters.words
+        self._http = _pyhttp.Http1(http1, limits) if http1 is not None else None
+        self._tick_ms = max(1, _ms(config.tick))
+        self._start = time.monotonic()
+        self._sel = selectors.DefaultSelector()
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
+        self._sel.register(self._wake_r, selectors.EVENT_READ, None)
+        self._kicked = False
+        self._conns: list[Conn | None] = [None] * config.max_connections
+        self._gens = [0] * config.max_connections
+        self._free = list(range(config.max_connections - 1, -1, -1))  # pop() gives slot 0 first
+        self._open = 0
+        self._pending: dict[Conn, None] = {}
+        self._listeners: list[socket.socket] = []
+        self._listening = False
+        self._accept_paused = self._draining = self._stop_reported = False
+        self._reserve_fd = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
+        self._pool = Pool()
+        self._wheel = Wheel(config.wheel_slots)
+        self._timers = TimerIds(self._wheel, config.max_timers)
+        self._per_ip: dict[bytes, int] = {}
+        self._accept_rl = (RateLimiter(config.accept_rate, max(config.accept_burst, 1.0), config.accept_rate_table)
+                           if config.accept_rate > 0 else None)
+        self._events: list[Event] = []
+
+    # -- clock and timers ------------------------------------------------
+    def _now_ms(self) -> int:
+        return int((time.monotonic() - self._start) * 1000)
+
+    def _now_tick(self) -> int:
+        return self._now_ms() // self._tick_ms
+
+    def _ticks(self, ms: int) -> int:
+        return -(-ms // self._tick_ms)
+
+    def next_deadline(self) -> float | None:
+        """Seconds until poll() must run for the timers (None: no timer armed).
+        The Python engine has no timerfd: its caller arms a loop timer."""
+        if not len(self._wheel):
+            return None
+        elapsed = time.monotonic() - self._start
+        tick = self._tick_ms / 1000
+        return max(0.0, (int(elapsed / tick) + 1) * tick - elapsed)
+
+    def _rearm(self, c: Conn) -> None:
+        at = 0
+        candidates = [c.read_deadline, c.write_deadline, 0]
+        if self.config.lifetime and not c.flags & CF_NO_REUSE:
+            candidates[2] = c.born + self._ticks(_ms(self.config.lifetime))
+        for candidate in candidates:
+            if candidate and (not at or candidate < at):
+                at = candidate
+        if not at:
+            self._wheel.delete(c)
+        elif self._wheel.expires(c) != at:
+            self._wheel.add(c, at)
+
+    def _set_read_deadline(self, c: Conn, seconds: float) -> None:
+        c.read_deadline = self._now_tick() + self._ticks(_ms(seconds)) if seconds else 0
+        self._rearm(c)
+
+    def _arm_sweep(self) -> None:
+        if "sweep" not in self._wheel:
+            self._wheel.add("sweep", self._now_tick() + self._ticks(_ms(self.config.buffer_idle_release)) + 1)
+
+    def _fire(self, key) -> None:
+        if key == "sweep":
+            idle = _ms(self.config.buffer_idle_release) / 1000
+            if self._pool.sweep(self._now_ms() / 1000, idle):
+                self._arm_sweep()
+        elif key == "accept":
+            self._accept_paused = False
+            if not self._draining:
+                self._listen(True)
+        elif type(key) is tuple:
+            timer, tag = self._timers.fired(key[1])
+            self._events.append(Event(TIMER, tag, b"", timer, None))
+        else:
+            self._conn_fired(key)
+
+    def _conn_fired(self, c: Conn) -> None:
+        now = self._wheel.now
+        cfg = self.config
+        if cfg.lifetime and not c.flags & CF_NO_REUSE and now >= c.born + self._ticks(_ms(cfg.lifetime)):
+            c.flags |= CF_NO_REUSE
+            if c.state == ST_IDLE and not c.wq and c.file_fd < 0:
+                self._close_conn(c, R.LIFETIME)
+                return
+        if c.write_deadline and now >= c.write_deadline:
+            self._close_conn(c, R.WRITE_TIMEOUT)
+            return
+        if c.read_deadline and now >= c.read_deadline and c.state == ST_IDLE and (c.wq or c.file_fd >= 0):
+            c.read_deadline = 0  # the keep-alive wait starts when the response is sent (_pyio)
+        elif c.read_deadline and now >= c.read_deadline:
+            reason = R.BODY_TIMEOUT
+            if c.state == ST_IDLE:
+                reason = R.KEEPALIVE_TIMEOUT if c.flags & CF_SERVED else R.HEADER_TIMEOUT
+            elif c.state == ST_HEAD:
+                reason = R.HEADER_TIMEOUT
+            self._close_conn(c, reason)
+            return
+        self._rearm(c)
+
+    def set_timer(self, delay: float, tag: int = 0) -> int:
+        timer = self._timers.add(self._now_tick() + self._ticks(_ms(delay)), tag)
+        if not timer:
+            raise OverflowError("all max_timers timers are in use")
+        return timer
+
+    def cancel_timer(self, timer: int) -> bool:
+        return self._timers.cancel(timer)
+
+    # -- connections -----------------------------------------------------
+    def fileno(self) -> int:
+        return self._sel.fileno()
+
+    def _kick(self) -> None:
+        if not self._kicked:
+            try:
+                self._wake_w.send(b"\0")
+                self._kicked = True
+            except BlockingIOError:
+                pass
+
+    def _get(self, handle: int) -> Conn | None:
+        slot = handle & 0xFFFFFFFF
+        if slot >= len(self._conns):
+            return None
+        c = self._conns[slot]
+        if c is None or c.gen != handle >> 32 or c.state == ST_CLOSING:
+            return None
+        return c
+
+    def _emit(self, kind: int, c: Conn, data: bytes = b"", value: int = 0, info=None) -> None:
+        self._events.append(Event(kind, c.handle, data, value, info))
+
+    def _update_interest(self, c: Conn) -> None:
+        want = 0
+        if c.state in _READING and not c.flags & CF_PAUSED:
+            want |= selectors.EVENT_READ
+        if c.wq or c.file_fd >= 0:
+            want |= selectors.EVENT_WRITE
+        if want == c.interest:
+            return
+        if not want:
+            self._sel.unregister(c.sock)
+        elif not c.interest:
+            self._sel.register(c.sock, want, c)
+        else:
+            self._sel.modify(c.sock, want, c)
+        c.interest = want
+
+    def _pending_add(self, c: Conn) -> None:
+        if not c.flags & CF_PENDING:
+            c.flags |= CF_PENDING
+            self._pending[c] = None
+            self._kick()
+
+    def _pending_remove(self, c: Conn) -> None:
+        if c.flags & CF_PENDING:
+            c.flags &= ~CF_PENDING
+            del self._pending[c]
+
+    def _release_buf(self, c: Conn) -> None:
+        if c.buf is not None:
+            self._pool.put(c.cls, self._now_ms() / 1000)
+            c.buf = None
+            self._arm_sweep()
+
+    def _close_conn(self, c: Conn, reason: int) -> None:
+        if c.flags & CF_KNOWN and reason != R.LOCAL:
+            self._emit(CLOSED, c, b"", int(reason))
+        if R.HEADER_TIMEOUT <= reason <= R.WRITE_TIMEOUT:
+            self._words[TIMEOUTS] += 1
+        self._wheel.delete(c)
+        self._pending_remove(c)
+        self._wq_free(c)
+        self._release_buf(c)
+        if c.interest:
+            self._sel.unregister(c.sock)
+        c.sock.close()
+        if c.ip_key is not None:
+            left = self._per_ip[c.ip_key] - 1
+            if left:
+                self._per_ip[c.ip_key] = left
+            else:
+                del self._per_ip[c.ip_key]
+        c.state = ST_FREE
+        self._gens[c.slot] = (c.gen + 1) & 0xFFFFFFFF
+        self._conns[c.slot] = None
+        self._free.append(c.slot)
+        self._open -= 1
+        self._words[OPEN] -= 1
+        if self._draining and not self._open:
+            self._kick()
+
+    def _conn_new(self, sock: socket.socket) -> Conn:
+        slot = self._free.pop()
+        sock.setblocking(False)
+        c = Conn(slot, self._gens[slot], sock, ST_IDLE if self._http else ST_RAW, self._now_tick())
+        self._conns[slot] = c
+        self._sel.register(sock, selectors.EVENT_READ, c)
+        self._open += 1
+        self._words[OPEN] += 1
+        if self._http:
+            self._set_read_deadline(c, self.config.header_timeout)
+        else:
+            self._rearm(c)
+        return c
+
+    def adopt(self, sock: socket.socket) -> int:
+        """Take a connected socket (the engine owns it from now on); returns its handle."""
+        if not self._free:
+            raise_for(FULL, "adopt")
+        c = self._conn_new(sock)
+        c.flags |= CF_KNOWN
+        return c.handle
+
+    def add_listener(self, sock: socket.socket) -> None:
+        """Accept on a listening socket; the caller keeps it and closes it."""
+        if self._draining or len(self._listeners) == 16:
+            raise_for(STATE, "add_listener")
+        sock.setblocking(False)
+        self._sel.register(sock, selectors.EVENT_READ, "listener")
+        self._listeners.append(sock)
+        self._listening = True
+
+    def _listen(self, on: bool) -> None:
+        if self._listening == on:
+            return
+        for sock in self._listeners:
+            if on:
+                self._sel.register(sock, selectors.EVENT_READ, "listener")
+            else:
+                self._sel.unregister(sock)
+        self._listening = on
+
+    # -- accepting -------------------------------------------------------
+    def _reject(self, sock) -> None:
+        sock.close()
+        self._words[REJECTED] += 1
+
+    def _survive_fd_exhaustion(self, listener) -> bool:
+        """EMFILE/ENFILE: spend the reserve fd to accept and close the pending
+        connection, else stop listening for a few ticks (no busy loop)."""
+        if self._reserve_fd >= 0:
+            os.close(self._reserve_fd)
+            self._reserve_fd = -1
+            accepted = True
+            try:
+                sock, _ = listener.accept()
+                self._reject(sock)
+            except OSError:
+                accepted = False
+            try:
+                self._reserve_fd = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
+            except OSError:
+                pass
+            if accepted:
+                return True
+        self._listen(False)
+        self._accept_paused = True
+        self._wheel.add("accept", self._now_tick() + self._ticks(100))
+        return False
+
+    def _accept_ready(self, listener) -> None:
+        cfg = self.config
+        for _ in range(ACCEPTS_PER_POLL):
+            if self._draining or self._accept_paused:
+                return
+            try:
+                sock, addr = listener.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except ConnectionAbortedError:
+                continue
+            except OSError as exc:
+                if exc.errno in (errno.EMFILE, errno.ENFILE) and self._survive_fd_exhaustion(listener):
+                    continue
+                return
+            if not self._free:
+                self._reject(sock)
+                continue
+            key = _addr_key(sock.family, addr)
+            if key and cfg.max_connections_per_ip and self._per_ip.get(key, 0) >= cfg.max_connections_per_ip:
+                self._reject(sock)
+                continue
+            if key and self._accept_rl and not self._accept_rl.allow(key, self._now_ms() / 1000):
+                self._reject(sock)
+                continue
+            if sock.family in (socket.AF_INET, socket.AF_INET6) and cfg.tcp_nodelay:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            c = self._conn_new(sock)
+            if key and cfg.max_connections_per_ip:
+                self._per_ip[key] = self._per_ip.get(key, 0) + 1
+                c.ip_key = key
+            self._words[ACCEPTED] += 1
+            if not self._http:
+                c.flags |= CF_KNOWN
+                self._emit(OPENED, c)
+                if len(self._events) + ROOM_EVENTS >= cfg.max_events:
+                    return
+
+    # -- the batch -------------------------------------------------------
+    def _room(self) -> bool:
+        return len(self._events) + ROOM_EVENTS <= self.config.max_events
+
+    def poll(self) -> list[Event]:
+        self._events = events = []
+        ready = self._sel.select(0)
+        self._wheel.advance(self._now_tick(), self._fire)
+        for key, _ in ready:
+            if key.data is None:
+                try:
+                    while self._wake_r.recv(4096):
+                        pass
+                except BlockingIOError:
+                    pass
+                self._kicked = False
+        while self._pending and self._room():
+            c = next(iter(self._pending))
+            self._pending_remove(c)
+            if c.flags & CF_BROKEN:
+                self._close_conn(c, R.RESET)
+            else:
+                self._process(c)
+        for key, mask in ready:
+            if not self._room():
+                break
+            data = key.data
+            if data is None:
+                continue
+            if data == "listener":
+                if self._listening:
+                    self._accept_ready(key.fileobj)
+                continue
+            c = data
+            if c.state == ST_FREE or self._conns[c.slot] is not c:
+                continue  # closed earlier in this batch
+            if mask & selectors.EVENT_WRITE:
+                self._writable(c)
+                if c.state == ST_FREE:
+                    continue
+            if mask & selectors.EVENT_READ and c.interest & selectors.EVENT_READ:
+                self._readable(c)
+        if self._pending:
+            self._kick()
+        if self._draining and not self._open and not self._stop_reported:
+            self._stop_reported = True
+            events.append(Event(STOPPED, 0, b"", 0, None))
+        return events
+
+    # -- handle operations -----------------------------------------------
+    def finish(self, handle: int, keep_alive: bool = True) -> bool:
+        """The response is written: keep the connection for the next request
+        (pipelined bytes are parsed at the next poll) or close it after the flush."""
+        c = self._get(handle)
+        if c is None:
+            return False
+        if c.state != ST_RESPONDING or not keep_alive or self._draining or c.flags & CF_NO_REUSE:
+            return self.close(handle)
+        c.flags = (c.flags & ~CF_KNOWN) | CF_SERVED
+        c.state = ST_IDLE
+        c.last_len = 0
+        if c.buf:
+            c.state = ST_HEAD
+            self._set_read_deadline(c, self.config.header_timeout)
+            self._pending_add(c)
+        else:
+            self._release_buf(c)
+            self._set_read_deadline(c, self.config.keepalive_timeout)
+        self._update_interest(c)
+        return True
+
+    def close(self, handle: int, abort: bool = False) -> bool:
+        """Close after the queued bytes are sent (abort: at once). The handle
+        is stale from now on."""
+        c = self._get(handle)
+        if c is None:
+            return False
+        if abort or (not c.wq and c.file_fd < 0):
+            self._close_conn(c, R.LOCAL)
+            return True
+        c.state = ST_CLOSING
+        c.flags &= ~CF_KNOWN
+        c.gen = (c.gen + 1) & 0xFFFFFFFF
+        c.read_deadline = 0
+        self._pending_remove(c)
+        self._release_buf(c)
+        self._update_interest(c)
+        self._rearm(c)
+        return True
+
+    def _set_paused(self, handle: int, paused: bool) -> bool:
+        c = self._get(handle)
+        if c is None:
+            return False
+        if paused:
+            c.flags |= CF_PAUSED
+            c.read_deadline = 0
+        else:
+            c.flags &= ~CF_PAUSED
+            if c.state in _BODY:
+                self._set_read_deadline(c, self.config.body_timeout)
+        self._rearm(c)
+        self._update_interest(c)
+        return True
+
+    def pause_reading(self, handle: int) -> bool:
+        return self._set_paused(handle, True)
+
+    def resume_reading(self, handle: int) -> bool:
+        return self._set_paused(handle, False)
+
+    def set_raw(self, handle: int) -> bool:
+        """Deliver this connection's bytes as RAW events from now on (bytes
+        already read after the head come first)."""
+        c = self._get(handle)
+        if c is None:
+            return False
+        if c.state == ST_ERROR:
+            raise_for(STATE, "set_raw")
+        c.state = ST_RAW
+        c.flags |= CF_KNOWN
+        c.read_deadline = 0
+        self._rearm(c)
+        if c.buf:
+            self._pending_add(c)
+        self._update_interest(c)
+        return True
+
+    def peer(self, handle: int):
+        """(host, port) of a TCP peer, "" for a Unix socket, None when gone."""
+        c = self._get(handle)
+        if c is None:
+            return None
+        try:
+            addr = c.sock.getpeername()
+        except OSError:
+            return None
+        return (addr[0], addr[1]) if c.sock.family in (socket.AF_INET, socket.AF_INET6) else ""
+
+    def shutdown(self) -> None:
+        """Graceful stop: no more accepts, idle connections closed, the others
+        closed at finish(); STOPPED once none is left."""
+        if self._draining:
+            return
+        self._listen(False)
+        self._draining = True
+        self._wheel.delete("accept")
+        for c in list(self._conns):
+            if c is not None and c.state == ST_IDLE and not c.wq and c.file_fd < 0:
+                self._close_conn(c, R.SHUTDOWN)
+        self._kick()
+
+    def stats(self) -> dict:
+        pool = self._pool
+        return dict(zip(_STAT_NAMES, (
+            self._open, pool.total[SMALL], pool.in_use[SMALL], len(pool.resident[SMALL]), pool.total[LARGE],
+            pool.in_use[LARGE], len(pool.resident[LARGE]), pool.released_total, len(self._wheel), 0,
+        )))
+
+    def destroy(self) -> None:
+        """Close every connection and the engine's own fds."""
+        for c in self._conns:
+            if c is not None:
+                self._wq_free(c)
+                c.sock.close()
+        self._conns = [None] * len(self._conns)
+        self._sel.close()
+        self._wake_r.close()
+        self._wake_w.close()
+        if self._reserve_fd >= 0:
+            os.close(self._reserve_fd)
+            self._reserve_fd = -1
+
+
+def _addr_key(family: int, addr) -> bytes | None:
+    """The client address as a table key, IPv4-mapped IPv6 folded to IPv4 (as in C)."""
+    if family == socket.AF_INET:
+        return socket.inet_pton(family, addr[0])
+    if family == socket.AF_INET6:
+        packed = socket.inet_pton(family, addr[0].split("%")[0])
+        return packed[12:] if packed[:12] == b"\0" * 10 + b"\xff\xff" else packed
+    return None

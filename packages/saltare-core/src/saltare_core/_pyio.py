@@ -1,0 +1,272 @@
+"""Reading, HTTP/1 framing and writing for the Python engine (the twin of
+_c/conn.c and _c/wqueue.c)."""
+
+import os
+
+from ._errors import BUSY, FULL, STALE, STATE, raise_for
+from ._pypool import LARGE, SIZES, SMALL
+from .counters import BYTES_IN, BYTES_OUT, REQUESTS
+from .events import BODY, DRAINED, END, ERROR, HEAD, RAW, CloseReason
+
+R = CloseReason
+(ST_FREE, ST_IDLE, ST_HEAD, ST_BODY_CL, ST_BODY_CHUNK, ST_TRAILERS, ST_RESPONDING, ST_ERROR, ST_RAW,
+ ST_CLOSING) = range(10)
+CF_KNOWN, CF_PAUSED, CF_HIGH, CF_SERVED, CF_NO_REUSE, CF_PENDING, CF_BROKEN = 1, 2, 4, 8, 16, 32, 64
+IOV_BATCH = 16
+SENDFILE_CHUNK = 1 << 20
+
+
+class ConnIO:
+    """Methods of the Python Engine that move a connection's bytes."""
+
+    # -- reading and framing ---------------------------------------------
+    def _request_read(self, c) -> None:
+        c.state = ST_RESPONDING
+        c.read_deadline = 0
+        self._rearm(c)
+        self._update_interest(c)
+
+    def _protocol_error(self, c, error) -> None:
+        self._emit(ERROR, c, b"", error.status, int(error.code))
+        c.flags |= CF_KNOWN
+        c.state = ST_ERROR
+        c.read_deadline = 0
+        self._rearm(c)
+        self._update_interest(c)
+
+    def _step(self, c) -> bool:
+        """One step of the framing; True to go on, False to wait for bytes."""
+        http = self._http
+        state, buf = c.state, c.buf
+        if state == ST_HEAD:
+            if not buf:
+                return False
+            try:
+                parsed = http.head(buf, c.last_len)
+            except http.ProtocolError as error:
+                self._protocol_error(c, error)
+                return False
+            if parsed is None:
+                c.last_len = len(buf)
+                return False
+            head, head_len = parsed
+            self._emit(HEAD, c, head.head, head.content_length_value, head)
+            c.flags |= CF_KNOWN
+            c.last_len = 0
+            self._words[REQUESTS] += 1
+            del buf[:head_len]
+            if head.chunked:
+                c.decoder = http.chunked_decoder()
+                c.state = ST_BODY_CHUNK
+            elif head.content_length:
+                c.body_left = head.content_length
+                c.state = ST_BODY_CL
+            else:
+                self._request_read(c)
+                return False
+            self._set_read_deadline(c, 0 if c.flags & CF_PAUSED else self.config.body_timeout)
+            return True
+        if state == ST_BODY_CL:
+            take = min(len(buf), c.body_left)
+            if take:
+                self._emit(BODY, c, bytes(buf[:take]))
+                del buf[:take]
+                c.body_left -= take
+            if c.body_left:
+                return False
+            self._emit(END, c, b"", 0, [])
+            self._request_read(c)
+            return False
+        if state == ST_BODY_CHUNK:
+            if not buf:
+                return False
+            try:
+                data, consumed, trailers = c.decoder.decode(buf)
+            except http.ProtocolError as error:
+                self._protocol_error(c, error)
+                return False
+            if data:
+                self._emit(BODY, c, data)
+            del buf[:consumed]
+            if trailers is None:
+                return False
+            c.decoder = None
+            self._emit(END, c, b"", 0, list(trailers))
+            self._request_read(c)
+            return False
+        if state == ST_RAW:
+            if buf:
+                self._emit(RAW, c, bytes(buf))
+                buf.clear()
+            self._release_buf(c)
+        return False
+
+    def _process(self, c) -> None:
+        while self._step(c):
+            pass
+
+    def _readable(self, c) -> None:
+        if c.buf is None:
+            self._pool.get(SMALL)
+            c.buf, c.cls = bytearray(), SMALL
+        elif len(c.buf) >= SIZES[c.cls]:
+            if c.cls == LARGE:
+                self._close_conn(c, R.RESET)
+                return
+            self._pool.get(LARGE)
+            self._pool.put(SMALL, self._now_ms() / 1000)
+            c.cls = LARGE
+        try:
+            data = c.sock.recv(SIZES[c.cls] - len(c.buf))
+        except (BlockingIOError, InterruptedError):
+            if not c.buf and c.state in (ST_IDLE, ST_RAW):
+                self._release_buf(c)
+            return
+        except OSError:
+            self._close_conn(c, R.RESET)
+            return
+        if not data:
+            self._close_conn(c, R.PEER)
+            return
+        c.buf += data
+        self._words[BYTES_IN] += len(data)
+        if c.state == ST_IDLE:
+            c.state = ST_HEAD
+            if c.flags & CF_SERVED:
+                self._set_read_deadline(c, self.config.header_timeout)
+        elif c.state in (ST_BODY_CL, ST_BODY_CHUNK, ST_TRAILERS) and not c.flags & CF_PAUSED:
+            self._set_read_deadline(c, self.config.body_timeout)
+        self._process(c)
+
+    # -- writing ---------------------------------------------------------
+    def _wq_free(self, c) -> None:
+        c.wq.clear()
+        c.pending = 0
+        if c.file_fd >= 0:
+            os.close(c.file_fd)
+        c.file_fd = -1
+        c.file_left = 0
+
+    def _write_progress(self, c) -> None:
+        if c.wq or c.file_fd >= 0:
+            c.write_deadline = self._now_tick() + self._ticks(round(self.config.write_timeout * 1000)) \
+                if self.config.write_timeout else 0
+        else:
+            c.write_deadline = 0
+        self._rearm(c)
+
+    def _mark_broken(self, c) -> None:
+        c.flags |= CF_BROKEN
+        self._pending_add(c)
+
+    def _send_file(self, c) -> bool:
+        """Send file bytes until done or blocked; False on error."""
+        while c.file_left:
+            try:
+                n = os.sendfile(c.sock.fileno(), c.file_fd, c.file_off, min(c.file_left, SENDFILE_CHUNK))
+            except (BlockingIOError, InterruptedError):
+                return True
+            except OSError:
+                return False
+            if not n:
+                c.file_left = 0
+                break
+            c.file_off += n
+            c.file_left -= n
+            self._words[BYTES_OUT] += n
+        os.close(c.file_fd)
+        c.file_fd = -1
+        return True
+
+    def _send_queue(self, c) -> bool:
+        while c.wq:
+            batch = c.wq[:IOV_BATCH]
+            try:
+                n = c.sock.sendmsg(batch)
+            except (BlockingIOError, InterruptedError):
+                return True
+            except OSError:
+                return False
+            self._words[BYTES_OUT] += n
+            c.pending -= n
+            total = sum(len(b) for b in batch)
+            left = n
+            while c.wq and left >= len(c.wq[0]):
+                left -= len(c.wq.pop(0))
+            if left:
+                c.wq[0] = c.wq[0][left:]
+            if n < total:
+                return True
+        return True
+
+    def _writable(self, c) -> None:
+        if (c.file_fd >= 0 and not self._send_file(c)) or (c.file_fd < 0 and not self._send_queue(c)):
+            self._close_conn(c, R.RESET)
+            return
+        self._write_progress(c)
+        if c.flags & CF_HIGH and c.pending <= self.config.low_water:
+            c.flags &= ~CF_HIGH
+            if c.flags & CF_KNOWN:
+                self._emit(DRAINED, c, b"", c.pending)
+        if not c.wq and c.file_fd < 0:
+            if c.state == ST_CLOSING:
+                self._close_conn(c, R.LOCAL)
+                return
+            if c.state == ST_IDLE and not c.read_deadline:
+                self._set_read_deadline(c, self.config.keepalive_timeout)
+        self._update_interest(c)
+
+    def write(self, handle: int, data: bytes) -> int:
+        """Send now, queue the rest; returns the pending byte count (compare it
+        with config.high_water), or -1 when the connection is gone."""
+        c = self._get(handle)
+        if c is None or c.flags & CF_BROKEN:
+            return STALE
+        if c.pending + len(data) > self.config.max_pending:
+            raise_for(FULL, "write")
+        sent = 0
+        was_idle = not c.wq and c.file_fd < 0
+        if was_idle and data:
+            try:
+                sent = c.sock.send(data)
+            except (BlockingIOError, InterruptedError):
+                sent = 0
+            except OSError:
+                self._mark_broken(c)
+                return STALE
+            self._words[BYTES_OUT] += sent
+        if sent < len(data):
+            rest = memoryview(bytes(data[sent:]))  # pooled in C; a private copy here
+            c.wq.append(rest)
+            c.pending += len(rest)
+            if was_idle:
+                self._write_progress(c)
+                self._update_interest(c)
+        if c.pending > self.config.high_water:
+            c.flags |= CF_HIGH
+        return c.pending + c.file_left
+
+    def sendfile(self, handle: int, fd: int, offset: int, count: int) -> int:
+        """Send count bytes of the file from offset (the fd is duplicated);
+        returns the pending byte count, or -1 when the connection is gone."""
+        c = self._get(handle)
+        if c is None or c.flags & CF_BROKEN:
+            return STALE
+        if c.wq or c.file_fd >= 0:
+            raise_for(BUSY, "sendfile")
+        if offset < 0:
+            raise_for(STATE, "sendfile")
+        if not count:
+            return 0
+        c.file_fd = os.dup(fd)
+        c.file_off, c.file_left = offset, count
+        if not self._send_file(c):
+            self._mark_broken(c)
+            return STALE
+        self._write_progress(c)
+        self._update_interest(c)
+        return c.file_left
+
+    def pending(self, handle: int) -> int:
+        c = self._get(handle)
+        return STALE if c is None else c.pending + c.file_left

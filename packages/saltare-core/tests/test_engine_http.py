@@ -1,0 +1,237 @@
+"""The engine serving HTTP/1 with the handed-over parser, on both backends:
+a tiny server written on the engine (conftest.TinyHTTP) driven by raw sockets."""
+
+import select
+import socket
+import struct
+
+import httpx
+
+from saltare_core import events
+from saltare_core.config import EngineConfig
+
+
+def split_responses(data: bytes) -> list[bytes]:
+    """Bodies of consecutive content-length responses."""
+    bodies = []
+    while data:
+        head, _, rest = data.partition(b"\r\n\r\n")
+        length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+        bodies.append(rest[:length])
+        data = rest[length:]
+    return bodies
+
+
+def count_responses(n):
+    return lambda data: data.count(b"HTTP/1.1 ") >= n and len(split_responses_safe(data)) >= n
+
+
+def split_responses_safe(data: bytes) -> list[bytes]:
+    try:
+        bodies = split_responses(data)
+    except (IndexError, ValueError):
+        return []
+    return bodies
+
+
+def test_get_request_gets_a_response(serve, pump, recv_until):
+    engine, listener, app = serve()
+    with socket.create_connection(listener.getsockname()) as client:
+        client.sendall(b"GET /hello?x=1 HTTP/1.1\r\nHost: a\r\nUser-Agent: T\r\n\r\n")
+        seen = pump(engine, lambda s: any(e.kind == events.HEAD for e in s), app.handle)
+        head = next(e.info for e in seen if e.kind == events.HEAD)
+        assert (head.method, head.target, head.raw_path, head.query_string) == (b"GET", b"/hello?x=1", b"/hello", b"x=1")
+        assert head.headers == [(b"host", b"a"), (b"user-agent", b"T")]
+        assert head.http_version == "1.1" and head.keep_alive and not head.has_body
+        assert engine.peer(seen[0].handle) == client.getsockname()
+        data = recv_until(client, count_responses(1))
+    assert split_responses(data) == [b"GET /hello?x=1|"]
+
+
+def test_pipelined_requests_are_answered_in_order(serve, pump, recv_until):
+    engine, listener, app = serve()
+    wire = (
+        b"GET /1 HTTP/1.1\r\nHost: a\r\n\r\n"
+        b"POST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
+        b"POST /3 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nX-Sum: 5\r\n\r\n"
+        b"GET /4 HTTP/1.0\r\n\r\n"
+    )
+    with socket.create_connection(listener.getsockname()) as client:
+        client.sendall(wire)
+        seen = pump(engine, lambda s: sum(e.kind == events.HEAD for e in s) == 4, app.handle)
+        data = recv_until(client, lambda d: False)  # HTTP/1.0: the server closes
+    assert split_responses(data) == [b"GET /1|", b"POST /2|hello", b"POST /3|abcde", b"GET /4|"]
+    assert [e.info for e in seen if e.kind == events.END] == [[], [(b"x-sum", b"5")]]
+    assert len({e.handle for e in seen}) == 1
+
+
+def test_body_split_byte_by_byte(serve, pump, recv_until):
+    engine, listener, app = serve()
+    wire = b"POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nwxyz\r\n0\r\n\r\n"
+    with socket.create_connection(listener.getsockname()) as client:
+        client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for byte in wire:
+            client.sendall(bytes([byte]))
+            pump(engine, lambda s: True, app.handle)
+        pump(engine, lambda s: not app.requests, app.handle)
+        data = recv_until(client, count_responses(1))
+    assert split_responses(data) == [b"POST /c|wxyz"]
+
+
+def test_malformed_request_gets_its_status_and_close(serve, pump, recv_until):
+    engine, listener, app = serve()
+    with socket.create_connection(listener.getsockname()) as client:
+        client.sendall(b"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n")
+        seen = pump(engine, lambda s: any(e.kind == events.ERROR for e in s), app.handle)
+        data = recv_until(client, lambda d: False)
+    error = next(e for e in seen if e.kind == events.ERROR)
+    assert (error.value, error.info) == (400, 19)  # DUPLICATE_CONTENT_LENGTH
+    assert data.startswith(b"HTTP/1.1 400 ")
+
+
+def test_keep_alive_with_httpx(thread_server):
+    server = thread_server()
+    with httpx.Client(base_url=f"http://127.0.0.1:{server.port}", timeout=10) as client:
+        for i in range(5):
+            r = client.post(f"/n{i}", content=b"data" * i)
+            assert r.status_code == 200
+            assert r.content == f"POST /n{i}|".encode() + b"data" * i
+        assert client.get("/big?300000").content == b"x" * 300000
+    assert server.engine.counters.snapshot()["accepted"] == 1
+    assert server.engine.counters.snapshot()["requests"] == 6
+
+
+def test_slow_reader_is_served_with_bounded_buffering(serve, pump):
+    config = EngineConfig(high_water=65536, low_water=16384, max_pending=1 << 20)
+    engine, listener, app = serve(config)
+    total = 8 << 20
+    with socket.create_connection(listener.getsockname()) as client:
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+        client.sendall(f"GET /big?{total} HTTP/1.1\r\nHost: a\r\n\r\n".encode())
+        # The client reads nothing until the server has hit its high-water mark.
+        pump(engine, lambda s: app.max_pending > config.high_water, app.handle)
+        client.setblocking(False)
+        data = bytearray()
+        for _ in range(100000):
+            if data.count(b"x") >= total:
+                break
+            select.select([engine.fileno(), client], [], [], 0.05)
+            for event in engine.poll():
+                app.handle(event)
+            try:
+                data += client.recv(65536)
+            except BlockingIOError:
+                pass
+    assert data.partition(b"\r\n\r\n")[2] == b"x" * total
+    # Never more queued than high water plus one write: the rest waited for DRAINED.
+    assert app.max_pending <= config.high_water + app.chunk
+    assert any(e.kind == events.DRAINED for e in app.log)
+
+
+def test_abrupt_resets_leave_the_engine_serving(serve, pump, recv_until):
+    engine, listener, app = serve()
+    for wire in (b"", b"GET / HT", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 9\r\n\r\nabc"):
+        client = socket.create_connection(listener.getsockname())
+        client.sendall(wire)
+        pump(engine, lambda s: engine.stats()["connections"] == 1, app.handle)
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()  # RST
+        pump(engine, lambda s: engine.stats()["connections"] == 0, app.handle)
+    closed = [e for e in app.log if e.kind == events.CLOSED]
+    assert len(closed) == 1  # only the connection with a request in flight was known
+    with socket.create_connection(listener.getsockname()) as client:
+        client.sendall(b"GET /after HTTP/1.1\r\nHost: a\r\n\r\n")
+        pump(engine, lambda s: any(e.kind == events.HEAD for e in s), app.handle)
+        assert split_responses(recv_until(client, count_responses(1))) == [b"GET /after|"]
+
+
+def test_stale_handles_are_refused(serve, pump):
+    engine, listener, app = serve()
+    first = socket.create_connection(listener.getsockname())
+    first.sendall(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+    old = pump(engine, lambda s: s, None)[0].handle
+    assert engine.close(old)
+    assert engine.write(old, b"late") == -1
+    assert engine.pending(old) == -1
+    assert not engine.finish(old) and not engine.close(old) and not engine.pause_reading(old)
+    assert not engine.set_raw(old) and engine.peer(old) is None
+    second = socket.create_connection(listener.getsockname())
+    second.sendall(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+    new = pump(engine, lambda s: s, None)[0].handle
+    assert new & 0xFFFFFFFF == old & 0xFFFFFFFF and new != old  # same slot, new generation
+    assert engine.write(old, b"never") == -1
+    assert engine.write(new, b"HTTP/1.1 204 X\r\n\r\n") == 0
+    second.settimeout(10)
+    assert second.recv(100) == b"HTTP/1.1 204 X\r\n\r\n"
+    assert first.recv(100) == b""
+    first.close()
+    second.close()
+
+
+def test_pause_reading_holds_the_body_back(serve, pump, recv_until):
+    engine, listener, app = serve()
+    with socket.create_connection(listener.getsockname()) as client:
+        client.sendall(b"POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\n\r\n")
+        head = pump(engine, lambda s: s, app.handle)[0]
+        assert engine.pause_reading(head.handle)
+        client.sendall(b"abcdef")
+        for _ in range(5):
+            pump(engine, lambda s: True, app.handle, rounds=1)
+        assert not any(e.kind == events.BODY for e in app.log)
+        assert engine.resume_reading(head.handle)
+        pump(engine, lambda s: any(e.kind == events.END for e in s), app.handle)
+        assert split_responses(recv_until(client, count_responses(1))) == [b"POST /p|abcdef"]
+
+
+def test_upgrade_switches_to_raw_mode(serve, pump, recv_until):
+    engine, listener, _ = serve()
+    with socket.create_connection(listener.getsockname()) as client:
+        client.sendall(b"GET /ws HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: echo\r\n\r\nearly")
+        head = pump(engine, lambda s: s)[0]
+        assert head.info.upgrade
+        engine.write(head.handle, b"HTTP/1.1 101 Switching\r\n\r\n")
+        engine.set_raw(head.handle)
+        raw = pump(engine, lambda s: s)
+        assert [(e.kind, e.data) for e in raw] == [(events.RAW, b"early")]
+        client.sendall(b"more")
+        assert [(e.kind, e.data) for e in pump(engine, lambda s: s)] == [(events.RAW, b"more")]
+        client.shutdown(socket.SHUT_WR)
+        closed = pump(engine, lambda s: s)
+        assert [(e.kind, e.value) for e in closed] == [(events.CLOSED, events.CloseReason.PEER)]
+
+
+def test_engine_without_protocol_is_a_raw_server(serve, pump, recv_until):
+    engine, listener, _ = serve(http1=False)
+
+    def echo(event):
+        if event.kind == events.RAW:
+            engine.write(event.handle, event.data.upper())
+
+    with socket.create_connection(listener.getsockname()) as client:
+        opened = pump(engine, lambda s: s)
+        assert [e.kind for e in opened] == [events.OPENED]
+        client.sendall(b"ping")
+        pump(engine, lambda s: s, echo)
+        assert recv_until(client, lambda d: len(d) >= 4) == b"PING"
+
+
+def test_sendfile_serves_a_file(serve, pump, recv_until, tmp_path):
+    engine, listener, _ = serve()
+    path = tmp_path / "f.bin"
+    payload = bytes(range(256)) * 2000
+    path.write_bytes(payload)
+    with socket.create_connection(listener.getsockname()) as client, open(path, "rb") as f:
+        client.sendall(b"GET /f HTTP/1.1\r\nHost: a\r\n\r\n")
+        handle = pump(engine, lambda s: s)[0].handle
+        engine.write(handle, f"HTTP/1.1 200 OK\r\ncontent-length: {len(payload) - 10}\r\n\r\n".encode())
+        try:
+            engine.sendfile(handle, f.fileno(), 10, len(payload) - 10)
+        except BufferError:  # the head was not sent at once: wait for the queue
+            pump(engine, lambda s: engine.pending(handle) == 0)
+            engine.sendfile(handle, f.fileno(), 10, len(payload) - 10)
+        engine.finish(handle)
+        expect = len(payload) - 10
+        data = recv_until(client, lambda d: len(d.partition(b"\r\n\r\n")[2]) >= expect)
+        pump(engine, lambda s: engine.pending(handle) <= 0)
+    assert data.partition(b"\r\n\r\n")[2] == payload[10:]
