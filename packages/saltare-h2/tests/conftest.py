@@ -23,8 +23,6 @@ from saltare_h2 import (
     RequestReceived,
     StreamClosedError,
     StreamEnded,
-    StreamReset,
-    TrailersReceived,
     _pybackend,
 )
 
@@ -451,9 +449,3 @@ def wait_for_fixture():
 @pytest.fixture(name="frame", scope="session")
 def frame_fixture():
     return frame
-
-
-@pytest.fixture(scope="session")
-def kinds():
-    """The event classes, for tests that must not import conftest."""
-    return {"reset": StreamReset, "trailers": TrailersReceived, "data": DataReceived}

@@ -3,7 +3,7 @@
 import h2.events
 import h2.settings
 
-from saltare_h2 import ErrorCode, H2Config, RequestReceived, StreamEnded
+from saltare_h2 import ErrorCode, H2Config, RequestReceived, StreamEnded, TrailersReceived
 
 
 def test_a_simple_get(serve, client):
@@ -106,7 +106,7 @@ def test_trailers_both_ways(serve, client):
     response = c.response(stream_id)
     assert response["body"] == b"part1,part2"
     assert response["trailers"] == [(b"x-checksum", b"42")]
-    trailers = server.app.of_type(__import__("saltare_h2").TrailersReceived)
+    trailers = server.app.of_type(TrailersReceived)
     assert trailers[0].headers == [(b"x-request-trailer", b"yes")]
 
 

@@ -17,7 +17,6 @@ from .errors import ErrorCode, HPACKError, ProtocolError, StreamError
 from .events import (
     ConnectionTerminated,
     DataReceived,
-    RequestReceived,
     StreamEnded,
     StreamReset,
     TrailersReceived,
