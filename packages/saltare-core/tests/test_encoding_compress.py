@@ -10,7 +10,6 @@ import pytest
 import zstandard
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from saltare_core.encoding import DEFAULT_MIN_SIZE, Compression, is_compressible
 
 ALL = ("br", "zstd", "gzip")
@@ -44,10 +43,23 @@ def compression():
 
 @pytest.mark.parametrize(
     "content_type",
-    [b"text/html; charset=utf-8", b"text/plain", "text/css", b"TEXT/JAVASCRIPT", b"application/json",
-     b"application/problem+json", b"application/ld+json", b"application/atom+xml", b"application/xml",
-     b"image/svg+xml", b"application/javascript", b"application/wasm", b"application/x-ndjson",
-     b"font/ttf", b"  application/json ;charset=utf-8"],
+    [
+        b"text/html; charset=utf-8",
+        b"text/plain",
+        "text/css",
+        b"TEXT/JAVASCRIPT",
+        b"application/json",
+        b"application/problem+json",
+        b"application/ld+json",
+        b"application/atom+xml",
+        b"application/xml",
+        b"image/svg+xml",
+        b"application/javascript",
+        b"application/wasm",
+        b"application/x-ndjson",
+        b"font/ttf",
+        b"  application/json ;charset=utf-8",
+    ],
 )
 def test_text_like_types_are_compressible(content_type):
     assert is_compressible(content_type)
@@ -55,9 +67,24 @@ def test_text_like_types_are_compressible(content_type):
 
 @pytest.mark.parametrize(
     "content_type",
-    [None, b"", b"image/png", b"image/jpeg", b"image/webp", b"video/mp4", b"audio/mpeg", b"font/woff2",
-     b"application/zip", b"application/gzip", b"application/octet-stream", b"application/pdf",
-     b"text/event-stream", b"multipart/form-data; boundary=x", b"application/jsonx", b"json"],
+    [
+        None,
+        b"",
+        b"image/png",
+        b"image/jpeg",
+        b"image/webp",
+        b"video/mp4",
+        b"audio/mpeg",
+        b"font/woff2",
+        b"application/zip",
+        b"application/gzip",
+        b"application/octet-stream",
+        b"application/pdf",
+        b"text/event-stream",
+        b"multipart/form-data; boundary=x",
+        b"application/jsonx",
+        b"json",
+    ],
 )
 def test_opaque_or_streamed_types_are_not(content_type):
     assert not is_compressible(content_type)

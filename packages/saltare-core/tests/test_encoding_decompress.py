@@ -11,7 +11,6 @@ import pytest
 import zstandard
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from saltare_core import _encoding_brotli
 from saltare_core.encoding import Compression, Decompression, DecompressionError
 

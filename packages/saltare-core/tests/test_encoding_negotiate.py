@@ -12,7 +12,6 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from saltare_core.encoding import IDENTITY, PREFERENCE, Negotiator, parse_accept_encoding
 
 ALL = ("br", "zstd", "gzip")
@@ -160,9 +159,30 @@ def reference_select(value, codings):
     return best if weight > 0 else None
 
 
-_NAMES = st.sampled_from(["br", "zstd", "gzip", "x-gzip", "GZip", "deflate", "identity", "IDENTITY", "*", "compress", "b r", ""])
-_WEIGHTS = st.sampled_from(["", ";q=0", ";q=1", ";q=0.5", ";q=0.001", ";q=0.", ";q=1.000", ";Q=0.25", "; q=0.7", " ;q=0",
-                            ";q=1.5", ";q=0.0001", ";q=", ";q=2", ";level=1", ";q=0.5;x=y", ";q=1.001"])
+_NAMES = st.sampled_from(
+    ["br", "zstd", "gzip", "x-gzip", "GZip", "deflate", "identity", "IDENTITY", "*", "compress", "b r", ""]
+)
+_WEIGHTS = st.sampled_from(
+    [
+        "",
+        ";q=0",
+        ";q=1",
+        ";q=0.5",
+        ";q=0.001",
+        ";q=0.",
+        ";q=1.000",
+        ";Q=0.25",
+        "; q=0.7",
+        " ;q=0",
+        ";q=1.5",
+        ";q=0.0001",
+        ";q=",
+        ";q=2",
+        ";level=1",
+        ";q=0.5;x=y",
+        ";q=1.001",
+    ]
+)
 _OWS = st.sampled_from(["", " ", "\t", "  "])
 _ELEMENTS = st.builds(lambda a, n, w, b: a + n + w + b, _OWS, _NAMES, _WEIGHTS, _OWS)
 _FIELDS = st.one_of(
