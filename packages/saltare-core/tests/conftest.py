@@ -222,3 +222,9 @@ def recv_until_fixture():
 @pytest.fixture(name="http1_for")
 def http1_for_fixture():
     return http1_for
+
+
+@pytest.fixture(scope="session")
+def c_native():
+    """The C backend module alone (for differential tests against Python)."""
+    return c_backend()

@@ -25,7 +25,7 @@ typedef struct {
 } saltare_http1_head_t;
 typedef struct {
     uint64_t chunk_remaining, body_total;
-    uint32_t ext_len, state, error, reserved;
+    uint32_t ext_len, state, error, size_digits;
 } saltare_http1_chunked_t;
 typedef struct {
     uint32_t abi_version;

@@ -361,7 +361,7 @@ class Engine(ConnIO):
             if key and cfg.max_connections_per_ip and self._per_ip.get(key, 0) >= cfg.max_connections_per_ip:
                 self._reject(sock)
                 continue
-            if key and self._accept_rl and not self._accept_rl.allow(key, self._now_ms() / 1000):
+            if key and self._accept_rl is not None and not self._accept_rl.allow(key, self._now_ms() / 1000):
                 self._reject(sock)
                 continue
             if sock.family in (socket.AF_INET, socket.AF_INET6) and cfg.tcp_nodelay:

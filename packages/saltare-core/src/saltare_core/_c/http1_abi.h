@@ -56,7 +56,7 @@ typedef struct {
     uint32_t ext_len;
     uint32_t state;
     uint32_t error;
-    uint32_t reserved;
+    uint32_t size_digits;
 } saltare_http1_chunked_t;
 
 typedef struct {
