@@ -41,7 +41,7 @@ __all__ = [
     "parse_accept_encoding",
 ]
 
-# Under ~512 bytes the coding's framing and the CPU cost outweigh the saving,
+# Under ~512 bytes (Caddy's default too) the framing and the CPU cost outweigh the saving,
 # and the response fits one TCP segment either way.
 DEFAULT_MIN_SIZE = 512
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024
