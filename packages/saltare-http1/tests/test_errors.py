@@ -13,8 +13,6 @@ def test_c_table_matches_python_table(c_native):
     native = c_native
     lib, ffi = native.lib, native.ffi
     for code in ErrorCode:
-        if code == ErrorCode.INCOMPLETE_MESSAGE:
-            continue  # detected by the caller at EOF, never by a C parse call
         assert lib.saltare_http1_error_status(code) == code.status, code
         assert ffi.string(lib.saltare_http1_error_reason(code)).decode() == code.reason, code
     assert lib.saltare_http1_error_status(0) == 0
@@ -28,3 +26,11 @@ def test_api_table_for_saltare_core(c_native):
     assert address
     table = native.ffi.cast("uint32_t *", address)
     assert table[0] == native.abi_version == 1
+
+
+def test_c_results_layout(c_native):
+    """_cbackend reads these fields with one struct.unpack_from: the offsets must hold."""
+    ffi = c_native.ffi
+    offsets = [ffi.offsetof("saltare_http1_head_t", f) for f in ("head_len", "flags", "http_minor", "content_length")]
+    assert offsets == [0, 40, 44, 56]
+    assert ffi.offsetof("saltare_http1_py_parser_t", "packed_len") == 64

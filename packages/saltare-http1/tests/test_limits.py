@@ -73,7 +73,7 @@ def test_chunk_extension_length(backend):
     head = b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
     ext = b";" + b"e" * 9  # 10 bytes
     events = backend.RequestParser(Limits(max_chunk_ext_bytes=10)).feed(head + b"1" + ext + b"\r\nx\r\n0\r\n\r\n")
-    assert events[-1].trailers == []
+    assert events[-1].trailers == ()
     error = refuse(backend, head + b"1" + ext + b"e\r\nx\r\n0\r\n\r\n", Limits(max_chunk_ext_bytes=10))
     assert (error.code, error.status) == (ErrorCode.CHUNK_EXTENSION_TOO_LONG, 400)
 

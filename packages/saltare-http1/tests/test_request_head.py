@@ -30,7 +30,7 @@ def test_curl_get(backend):
             content_length=None,
             chunked=False,
         ),
-        EndOfMessage([]),
+        EndOfMessage(()),
     ]
 
 

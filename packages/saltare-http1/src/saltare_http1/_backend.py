@@ -23,7 +23,10 @@ class Backend(Protocol):
     class ChunkedDecoder(Protocol):
         def __init__(self, limits: Limits) -> None: ...
 
-        def decode(self, buf: bytearray) -> tuple[bytes, int, list | None]:
+        def reset(self) -> None:
+            """Ready for the next chunked body."""
+
+        def decode(self, buf: bytearray) -> tuple[bytes, int, tuple | None]:
             """(body data, bytes of buf consumed, trailers once the body ended or None);
             raises ProtocolError. May rewrite the consumed part of buf."""
 

@@ -23,12 +23,13 @@ typedef struct {
 } saltare_http1_head_t;
 typedef struct {
     uint64_t chunk_remaining, body_total;
-    uint32_t ext_len, state, error, reserved;
+    uint32_t ext_len, state, error, size_digits;
 } saltare_http1_chunked_t;
 typedef ... saltare_http1_api_t;
 
 int saltare_http1_parse_head(char *, size_t, size_t, const saltare_http1_limits_t *,
                              saltare_http1_head_t *, saltare_http1_header_t *);
+void saltare_http1_chunked_init(saltare_http1_chunked_t *);
 int saltare_http1_decode_chunked(saltare_http1_chunked_t *, char *, size_t,
                                  const saltare_http1_limits_t *, size_t *, size_t *);
 int saltare_http1_parse_trailers(char *, size_t, size_t, const saltare_http1_limits_t *,
@@ -36,13 +37,25 @@ int saltare_http1_parse_trailers(char *, size_t, size_t, const saltare_http1_lim
 uint32_t saltare_http1_error_status(uint32_t);
 const char *saltare_http1_error_reason(uint32_t);
 const saltare_http1_api_t *saltare_http1_api(void);
+
+typedef struct {
+    saltare_http1_head_t head;
+    int64_t packed_len;
+    saltare_http1_limits_t limits;
+    saltare_http1_header_t *headers;
+    char *packed;
+    size_t packed_cap;
+} saltare_http1_py_parser_t;
+int64_t saltare_http1_pack_head(const char *, const saltare_http1_head_t *, const saltare_http1_header_t *,
+                                char *, size_t);
+int saltare_http1_py_parse(saltare_http1_py_parser_t *, char *, size_t, size_t);
 """
 
 ffibuilder = FFI()
 ffibuilder.cdef(CDEF)
 ffibuilder.set_source(
     "saltare_http1._native",
-    '#include "api.h"',
+    '#include "api.h"\n#include "pack.h"',
     # Absolute paths: cffi compiles with a temporary working directory.
     sources=[str(p) for p in sorted(C_DIR.glob("*.c"))],
     include_dirs=[str(C_DIR)],

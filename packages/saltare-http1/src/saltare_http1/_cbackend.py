@@ -12,7 +12,9 @@ name = "c"
 
 INCOMPLETE = lib.SALTARE_HTTP1_INCOMPLETE
 F_KEEP_ALIVE, F_EXPECT_CONTINUE, F_CHUNKED, F_CONTENT_LENGTH, F_UPGRADE = 1, 2, 4, 8, 16
-_HEAD = struct.Struct("=14IQ")  # saltare_http1_head_t, read in one call
+# From saltare_http1_py_parser_t, in one call: head.head_len, head.flags,
+# head.http_minor, head.content_length, packed_len (the rest skipped as padding).
+_RESULTS = struct.Struct("=I36xII8xQq")
 _UINT64_MAX = 2**64 - 1
 _new_request = tuple.__new__  # Request is a NamedTuple: skip its keyword-handling __new__
 
@@ -28,53 +30,66 @@ def c_limits(limits: Limits):
     return cdata
 
 
-def _field_list(block: bytes, words: list[int]) -> list[tuple[bytes, bytes]]:
+def _field_tuple(block: bytes, words: list[int]) -> tuple[tuple[bytes, bytes], ...]:
     it = iter(words)
-    return [(block[n : n + nl], block[v : v + vl]) for n, nl, v, vl in zip(it, it, it, it)]
+    return tuple((block[n : n + nl], block[v : v + vl]) for n, nl, v, vl in zip(it, it, it, it))
 
 
 class HeadParser:
-    __slots__ = ("_limits", "_head", "_head_bytes", "_headers", "_header_words")
+    __slots__ = ("_parser", "_results", "_headers", "_packed", "_packed_bytes")
 
     def __init__(self, limits: Limits) -> None:
-        self._limits = c_limits(limits)
-        self._head = ffi.new("saltare_http1_head_t *")
-        self._head_bytes = ffi.buffer(self._head)
+        self._parser = ffi.new("saltare_http1_py_parser_t *")
+        self._parser.limits = c_limits(limits)[0]
         self._headers = ffi.new("saltare_http1_header_t[]", max(limits.max_headers, 1))
-        self._header_words = memoryview(ffi.buffer(self._headers)).cast("I")
+        self._parser.headers = self._headers
+        self._results = ffi.buffer(self._parser)
+        self._set_packed_capacity(512)  # grows to the largest head seen
+
+    def _set_packed_capacity(self, capacity: int) -> None:
+        self._packed = ffi.new("char[]", capacity)
+        self._packed_bytes = ffi.buffer(self._packed)
+        self._parser.packed = self._packed
+        self._parser.packed_cap = capacity
 
     def parse(self, buf: bytearray, last_len: int):
         # The from_buffer temporary is released when the call returns, so buf
         # can be resized afterwards (cffi keeps a buffer export while it lives).
-        n = lib.saltare_http1_parse_head(
-            ffi.from_buffer(buf), len(buf), last_len, self._limits, self._head, self._headers
-        )
+        n = lib.saltare_http1_py_parse(self._parser, ffi.from_buffer(buf), len(buf), last_len)
         if n < 0:
             if n == INCOMPLETE:
                 return None
-            raise ProtocolError(ErrorCode(self._head.error))
-        (head_len, mo, ml, to, tl, po, pl, qo, ql, nh, flags, minor, _, _, cl) = _HEAD.unpack_from(self._head_bytes)
-        head = bytes(buf[:head_len])
-        headers = _field_list(head, self._header_words[: 4 * nh].tolist())
-        raw_path = head[po : po + pl] or b"/"
-        upgrade = None
-        if flags & F_UPGRADE:
-            upgrade = next(value for name, value in headers if name == b"upgrade")
+            raise ProtocolError(ErrorCode(self._parser.head.error))
+        head_len, flags, minor, content_length, packed_len = _RESULTS.unpack_from(self._results)
+        if packed_len < 0:
+            self._set_packed_capacity(-packed_len)
+            packed_len = lib.saltare_http1_pack_head(
+                ffi.from_buffer(buf), ffi.addressof(self._parser, "head"), self._headers, self._packed, -packed_len
+            )
+        # method, target, path, query, then name/value pairs: all made by one split.
+        method, target, raw_path, query, *fields = self._packed_bytes[:packed_len].split(b"\0")
+        pairs = iter(fields)
+        headers = list(zip(pairs, pairs))
+        raw_path = raw_path or b"/"
         request = _new_request(Request, (
-            head[mo : mo + ml],
-            head[to : to + tl],
-            percent_decode_path(raw_path),
+            method,
+            target,
+            raw_path.decode("ascii") if b"%" not in raw_path else percent_decode_path(raw_path),
             raw_path,
-            head[qo : qo + ql],
+            query,
             "1.1" if minor else "1.0",
             headers,
-            bool(flags & F_KEEP_ALIVE),
-            bool(flags & F_EXPECT_CONTINUE),
-            upgrade,
-            cl if flags & F_CONTENT_LENGTH else None,
-            bool(flags & F_CHUNKED),
-        ))
+            flags & F_KEEP_ALIVE != 0,
+            flags & F_EXPECT_CONTINUE != 0,
+            _upgrade(headers) if flags & F_UPGRADE else None,
+            content_length if flags & F_CONTENT_LENGTH else None,
+            flags & F_CHUNKED != 0,
+        ))  # fmt: skip
         return request, head_len
+
+
+def _upgrade(headers: list) -> bytes:
+    return next(value for name, value in headers if name == b"upgrade")
 
 
 class ChunkedDecoder:
@@ -83,15 +98,20 @@ class ChunkedDecoder:
 
     def __init__(self, limits: Limits) -> None:
         self._limits = c_limits(limits)
-        self._state = ffi.new("saltare_http1_chunked_t *")  # zeroed: the initial state
+        self._state = ffi.new("saltare_http1_chunked_t *")
         self._sizes = ffi.new("size_t[2]")  # consumed, data_len
-        self._in_trailers = False
-        self._last_len = 0
         self._trailers = ffi.new("saltare_http1_header_t[]", max(limits.max_headers, 1))
         self._trailer_words = memoryview(ffi.buffer(self._trailers)).cast("I")
         self._trailer_result = ffi.new("uint32_t[2]")  # num_headers, error
+        self.reset()
 
-    def decode(self, buf: bytearray) -> tuple[bytes, int, list | None]:
+    def reset(self) -> None:
+        """Ready for the next chunked body (one decoder serves a whole connection)."""
+        lib.saltare_http1_chunked_init(self._state)
+        self._in_trailers = False
+        self._last_len = 0
+
+    def decode(self, buf: bytearray) -> tuple[bytes, int, tuple | None]:
         data = b""
         consumed = 0
         with ffi.from_buffer(buf) as cbuf:
@@ -116,7 +136,7 @@ class ChunkedDecoder:
             if n < 0:
                 raise ProtocolError(ErrorCode(result[1]))
             block = ffi.buffer(cbuf + consumed, n)[:]
-        trailers = _field_list(block, self._trailer_words[: 4 * result[0]].tolist())
+        trailers = _field_tuple(block, self._trailer_words[: 4 * result[0]].tolist())
         return data, consumed + n, trailers
 
 

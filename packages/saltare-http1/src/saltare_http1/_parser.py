@@ -7,7 +7,7 @@ two backends cannot drift apart above the byte level.
 """
 
 from .errors import ErrorCode, ProtocolError
-from .events import Data, EndOfMessage, Request
+from .events import END_OF_MESSAGE, Data, EndOfMessage, Request
 from .limits import DEFAULT_LIMITS, Limits
 
 # Parser states (the values are the public `RequestParser.state` strings).
@@ -28,7 +28,7 @@ class RequestParser:
     answer to send before closing (its `events` holds what came before it).
     """
 
-    __slots__ = ("_head_parser", "_decoder_class", "_limits", "_buf", "_state", "_last_len",
+    __slots__ = ("_head_parser", "_limits", "_buf", "_state", "_last_len",
                  "_remaining", "_decoder", "_after_message", "_resume_state")
 
     # Set by each backend's subclass.
@@ -42,7 +42,7 @@ class RequestParser:
         self._state = HEAD
         self._last_len = 0  # bytes of an incomplete head already scanned
         self._remaining = 0  # Content-Length bytes still to deliver
-        self._decoder = None
+        self._decoder = None  # created at the first chunked body, then reset per body
         self._after_message = HEAD  # state once the current request's body ends
         self._resume_state = HEAD  # state that resume() returns to
 
@@ -64,7 +64,7 @@ class RequestParser:
         try:
             while buf:
                 state = self._state
-                if state == HEAD:
+                if state is HEAD:
                     parsed = self._head_parser.parse(buf, self._last_len)
                     if parsed is None:
                         self._last_len = len(buf)
@@ -73,14 +73,18 @@ class RequestParser:
                     del buf[:head_len]
                     self._last_len = 0
                     events.append(request)
-                    self._start_body(request, events)
-                elif state == BODY:
+                    if (request.keep_alive and not request.chunked and not request.content_length
+                            and request.upgrade is None and request.method != b"CONNECT"):
+                        events.append(END_OF_MESSAGE)  # the common case, inline: a bodiless keep-alive request
+                    else:
+                        self._start_message(request, events)
+                elif state is BODY:
                     self._read_length_body(buf, events)
-                elif state == CHUNKED:
+                elif state is CHUNKED:
                     if not self._read_chunked_body(buf, events):
                         break
                 else:  # PAUSED keeps the bytes for detach(); CLOSED/ERROR read nothing more
-                    if state != PAUSED:
+                    if state is not PAUSED:
                         buf.clear()
                     break
         except ProtocolError as exc:
@@ -113,24 +117,30 @@ class RequestParser:
         self._state = CLOSED
         return rest
 
-    def _start_body(self, request: Request, events: list) -> None:
-        after = HEAD if request.keep_alive else CLOSED  # RFC 9112 §9.6: nothing after close
-        if request.upgrade is not None or request.method == b"CONNECT":
-            # The bytes after this request may be another protocol: hold them.
-            self._resume_state, after = after, PAUSED
-        self._after_message = after
+    def _start_message(self, request: Request, events: list) -> None:
+        if request.keep_alive and request.upgrade is None and request.method != b"CONNECT":
+            self._after_message = HEAD
+        else:
+            after = HEAD if request.keep_alive else CLOSED  # RFC 9112 §9.6: nothing after close
+            if request.upgrade is not None or request.method == b"CONNECT":
+                # The bytes after this request may be another protocol: hold them.
+                self._resume_state, after = after, PAUSED
+            self._after_message = after
         if request.chunked:
-            self._decoder = self._ChunkedDecoder(self._limits)
+            if self._decoder is None:
+                self._decoder = self._ChunkedDecoder(self._limits)
+            else:
+                self._decoder.reset()
             self._state = CHUNKED
         elif request.content_length:
             self._remaining = request.content_length
             self._state = BODY
         else:
-            self._end_message(events, [])
+            events.append(END_OF_MESSAGE)
+            self._state = self._after_message
 
-    def _end_message(self, events: list, trailers: list) -> None:
-        events.append(EndOfMessage(trailers))
-        self._decoder = None
+    def _end_message(self, events: list, trailers: tuple) -> None:
+        events.append(EndOfMessage(trailers) if trailers else END_OF_MESSAGE)
         self._state = self._after_message
 
     def _read_length_body(self, buf: bytearray, events: list) -> None:
@@ -139,7 +149,7 @@ class RequestParser:
         del buf[:take]
         self._remaining -= take
         if not self._remaining:
-            self._end_message(events, [])
+            self._end_message(events, ())
 
     def _read_chunked_body(self, buf: bytearray, events: list) -> bool:
         """Decode what is there; True when the message ended (more may follow)."""

@@ -166,7 +166,7 @@ class HeadParser:
         limits = self._limits
         window = min(len(buf), limits.max_head_bytes)
         start = 0
-        while buf.startswith(b"\r\n", start):  # RFC 9112 §2.2: skip empty lines before a request
+        while start + 2 <= window and buf.startswith(b"\r\n", start):  # RFC 9112 §2.2: skip empty lines
             start += 2
         end = buf.find(b"\r\n\r\n", max(start, last_len - 3), window)
         if end == -1:
@@ -213,18 +213,23 @@ SIZE_START, SIZE, EXT, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILERS = range(8)
 
 
 class ChunkedDecoder:
-    __slots__ = ("_limits", "_state", "_size", "_ext_len", "_ext_opened", "_total", "_last_len")
+    __slots__ = ("_limits", "_state", "_size", "_digits", "_ext_len", "_ext_opened", "_total", "_last_len")
 
     def __init__(self, limits: Limits) -> None:
         self._limits = limits
+        self.reset()
+
+    def reset(self) -> None:
+        """Ready for the next chunked body (one decoder serves a whole connection)."""
         self._state = SIZE_START
         self._size = 0  # the chunk size being read, then the data left in the chunk
+        self._digits = 0  # hex digits on the current size line
         self._ext_len = 0
         self._ext_opened = False  # a ';' was seen on this size line
         self._total = 0
         self._last_len = 0  # bytes of an incomplete trailer section already scanned
 
-    def decode(self, buf: bytearray) -> tuple[bytes, int, list | None]:
+    def decode(self, buf: bytearray) -> tuple[bytes, int, tuple | None]:
         out = []
         i, end = 0, len(buf)
         while i < end and self._state != TRAILERS:
@@ -251,8 +256,13 @@ class ChunkedDecoder:
         state = self._state
         if state == SIZE_START or state == SIZE:
             if byte in _HEX:
+                if state == SIZE_START:
+                    self._digits = 0
+                self._digits += 1
                 self._size = self._size * 16 + _HEX[byte]
-                if self._size > _MAX_INT63:
+                # 16 hex digits hold 2^63-1; more are leading zeros that could
+                # make one size line endless.
+                if self._size > _MAX_INT63 or self._digits > 16:
                     raise ProtocolError(E.CHUNK_SIZE_OVERFLOW)
                 self._state = SIZE
             elif state == SIZE_START:
@@ -310,11 +320,11 @@ class ChunkedDecoder:
             raise ProtocolError(E.BODY_TOO_LARGE)
         self._state = DATA
 
-    def _trailers(self, buf: bytearray, start: int) -> tuple[list | None, int]:
+    def _trailers(self, buf: bytearray, start: int) -> tuple[tuple | None, int]:
         """(trailer fields, section length), or (None, 0) while incomplete."""
         limits = self._limits
-        if buf.startswith(b"\r\n", start):
-            return [], 2
+        if buf.startswith(b"\r\n", start) and limits.max_trailer_bytes >= 2:
+            return (), 2
         window = min(len(buf), start + limits.max_trailer_bytes)
         end = buf.find(b"\r\n\r\n", max(start, start + self._last_len - 3), window)
         if end == -1:
@@ -323,7 +333,7 @@ class ChunkedDecoder:
             self._last_len = len(buf) - start
             return None, 0
         length = end + 4 - start
-        return parse_fields(bytes(buf[start : end + 2]), limits.max_headers), length
+        return tuple(parse_fields(bytes(buf[start : end + 2]), limits.max_headers)), length
 
 
 class RequestParser(_parser.RequestParser):

@@ -51,7 +51,11 @@ class EndOfMessage(NamedTuple):
     """The request body is complete. `trailers` are the chunked trailer fields
     (names lower-case), empty for other bodies."""
 
-    trailers: Headers
+    trailers: tuple[tuple[bytes, bytes], ...]
+
+
+END_OF_MESSAGE = EndOfMessage(())
+"""The shared end of every message without trailers (events are immutable)."""
 
 
 def percent_decode_path(raw_path: bytes) -> str:

@@ -61,7 +61,10 @@ typedef enum {
     SALTARE_HTTP1_E_CHUNK_EXTENSION_TOO_LONG = 29,/* 400 */
     SALTARE_HTTP1_E_BAD_CHUNK_END = 30,           /* 400 */
     SALTARE_HTTP1_E_TRAILERS_TOO_LARGE = 31,      /* 431 */
-    SALTARE_HTTP1_E_COUNT = 32
+    /* The peer closed mid-request: never returned by a parse call, found by
+     * the caller at EOF; in the table so every caller answers alike. */
+    SALTARE_HTTP1_E_INCOMPLETE_MESSAGE = 32,      /* 400 */
+    SALTARE_HTTP1_E_COUNT = 33
 } saltare_http1_error_t;
 
 typedef struct {
@@ -99,7 +102,7 @@ typedef struct {
     uint32_t ext_len;             /* extension bytes seen on the current size line */
     uint32_t state;               /* private */
     uint32_t error;               /* saltare_http1_error_t when ERROR is returned */
-    uint32_t reserved;
+    uint32_t size_digits;         /* hex digits on the current size line (at most 16) */
 } saltare_http1_chunked_t;
 
 /* Parse one request head from buf[0..len). `last_len` is the length the
@@ -107,7 +110,11 @@ typedef struct {
  * skip rescanning. `headers` must have room for limits->max_headers entries.
  * Field names are lower-cased in place.
  * Returns head_len (> 0), SALTARE_HTTP1_INCOMPLETE, or SALTARE_HTTP1_ERROR
- * with head->error set. */
+ * with head->error set.
+ * Details: `headers` may be NULL when max_headers is 0. On INCOMPLETE and
+ * ERROR every member of *head but `error` is 0, and some names may or may
+ * not have been lower-cased already. A max_head_bytes above INT_MAX is read
+ * as INT_MAX (the return is an int); so is max_trailer_bytes below. */
 int saltare_http1_parse_head(char *buf, size_t len, size_t last_len,
                              const saltare_http1_limits_t *limits,
                              saltare_http1_head_t *head,
@@ -119,7 +126,11 @@ void saltare_http1_chunked_init(saltare_http1_chunked_t *dec);
  * buf[0..*data_len). *consumed is the number of input bytes used.
  * Returns 0 when all input was consumed and more is needed, 1 when the
  * last-chunk line has been consumed (the trailer section starts at
- * buf + *consumed), or SALTARE_HTTP1_ERROR with dec->error set. */
+ * buf + *consumed), or SALTARE_HTTP1_ERROR with dec->error set.
+ * On ERROR, *consumed counts the bytes before the offending one and
+ * buf[0..*data_len) holds the data decoded before it. Later calls return
+ * ERROR again (after an error) or 1 (after the last chunk), consuming
+ * nothing. */
 int saltare_http1_decode_chunked(saltare_http1_chunked_t *dec, char *buf,
                                  size_t len,
                                  const saltare_http1_limits_t *limits,
@@ -127,7 +138,9 @@ int saltare_http1_decode_chunked(saltare_http1_chunked_t *dec, char *buf,
 
 /* Parse the trailer section (field lines then CRLF) from buf[0..len).
  * Returns its length, SALTARE_HTTP1_INCOMPLETE, or SALTARE_HTTP1_ERROR with
- * *error set. Field names are lower-cased in place. */
+ * *error set. Field names are lower-cased in place. `last_len` and
+ * `headers` are as for parse_head; *num_headers is 0 unless the section
+ * is returned. */
 int saltare_http1_parse_trailers(char *buf, size_t len, size_t last_len,
                                  const saltare_http1_limits_t *limits,
                                  saltare_http1_header_t *headers,
@@ -147,6 +160,7 @@ typedef struct {
     int (*parse_trailers)(char *, size_t, size_t, const saltare_http1_limits_t *,
                           saltare_http1_header_t *, uint32_t *, uint32_t *);
     uint32_t (*error_status)(uint32_t);
+    const char *(*error_reason)(uint32_t);
 } saltare_http1_api_t;
 
 const saltare_http1_api_t *saltare_http1_api(void);
