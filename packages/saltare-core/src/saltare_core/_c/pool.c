@@ -122,7 +122,7 @@ uint32_t sc_pool_sweep(sc_pool_t *p, uint64_t now_ms, uint64_t idle_ms)
         sc_class_t *k = &p->cls[c];
         while (k->resident.prev != &k->resident) {
             sc_buf_t *b = k->resident.prev; /* the coldest */
-            if (now_ms - b->freed_ms < idle_ms)
+            if (b->freed_ms > now_ms || now_ms - b->freed_ms < idle_ms)
                 break;
             list_unlink(b);
             madvise(b->mem, b->cap, MADV_DONTNEED);
