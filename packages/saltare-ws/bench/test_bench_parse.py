@@ -142,6 +142,15 @@ UNMASKERS = unmaskers()
 
 
 @pytest.mark.parametrize("size", list(SIZES))
+def test_unmask_in_place_saltare_c(benchmark, size):
+    if _cbackend is None:
+        pytest.skip("C backend not built")
+    buf = bytearray(os.urandom(SIZES[size]))
+    benchmark.group = f"unmask {size}"
+    benchmark(_cbackend.mask_in_place, buf, KEY)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("unmasker", list(UNMASKERS))
 def test_unmask(benchmark, unmasker, size):
     payload = os.urandom(SIZES[size])

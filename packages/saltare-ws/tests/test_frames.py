@@ -165,3 +165,14 @@ def test_auto_pong_answers_each_ping_with_its_payload(backend):
     quiet = backend.ServerConnection(Config(auto_pong=False))
     assert quiet.receive_data(client_frame(9, b"a")) == [Ping(b"a")]
     assert quiet.data_to_send() == b""
+
+
+@pytest.mark.parametrize("size", [0, 1, 7, 16, 17, 64, 100, 1000])
+def test_masking_copies_and_in_place_agree(backend, size):
+    data = bytes(range(256)) * 4
+    data = data[:size]
+    expected = bytes(byte ^ b"\x01\x02\x03\x04"[i % 4] for i, byte in enumerate(data))
+    assert backend.apply_mask(data, b"\x01\x02\x03\x04") == expected
+    buf = bytearray(data)
+    backend.mask_in_place(buf, b"\x01\x02\x03\x04")
+    assert buf == expected

@@ -24,6 +24,7 @@ ServerConnection = selected.ServerConnection
 FrameParser = selected.FrameParser
 Utf8Validator = selected.Utf8Validator
 apply_mask = selected.apply_mask
+mask_in_place = selected.mask_in_place
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -52,5 +53,6 @@ __all__ = [
     "accept_key",
     "apply_mask",
     "backend",
+    "mask_in_place",
     "read_upgrade",
 ]

@@ -16,6 +16,9 @@ class Backend(Protocol):
     def apply_mask(self, data, key: bytes) -> bytes:
         """data XOR the 4-byte key repeated."""
 
+    def mask_in_place(self, buf: bytearray, key: bytes) -> None:
+        """buf ^= the 4-byte key repeated."""
+
     class FrameParser(Protocol):
         error: int  # an ErrorCode value once parsing failed, else 0
 

@@ -27,6 +27,14 @@ def apply_mask(data, key: bytes) -> bytes:
     return ffi.buffer(out, n)[:]
 
 
+def mask_in_place(buf: bytearray, key: bytes) -> None:
+    """buf ^= the 4-byte key repeated, without a copy (the receive path's unmasking)."""
+    if len(key) != 4:
+        raise ValueError("a mask key is 4 bytes")
+    with ffi.from_buffer(buf, require_writable=True) as cbuf:
+        lib.saltare_ws_mask(cbuf, cbuf, len(buf), key, 0)
+
+
 class Utf8Validator:
     """Validates a text message piece by piece; `feed` is False once it cannot be UTF-8."""
 

@@ -23,6 +23,11 @@ def apply_mask(data, key: bytes) -> bytes:
     return (int.from_bytes(data, "big") ^ mask).to_bytes(n, "big")
 
 
+def mask_in_place(buf: bytearray, key: bytes) -> None:
+    """buf ^= the 4-byte key repeated."""
+    buf[:] = apply_mask(buf, key)
+
+
 class Utf8Validator:
     """Validates a text message piece by piece; `feed` is False once it cannot be UTF-8."""
 

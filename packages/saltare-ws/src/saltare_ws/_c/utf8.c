@@ -1,63 +1,113 @@
 /* Incremental UTF-8 validation (RFC 3629 §4: no overlongs, no surrogates,
  * nothing above U+10FFFF), resumable at any byte.
  *
- * The state packs what the next byte must be: bits 0-7 the continuation
- * bytes still expected, bits 8-15 / 16-23 the range allowed for the next
- * one (narrower than 80..BF only right after E0, ED, F0 and F4). */
+ * A shift-based DFA: each state is a bit offset (a multiple of 6) and
+ * TRANSITIONS[byte] packs, for every state, the offset of the next state at
+ * that state's offset, so one step is a load, a shift and a mask, with no
+ * branch. States: ACCEPT 0, REJECT 6 (absorbing), then C1, C2, C3 (1-3
+ * continuation bytes still expected, 80..BF) and E0, ED, F0, F4 (the lead
+ * bytes whose next byte has a narrower range: A0..BF, 80..9F, 90..BF,
+ * 80..8F). tests/c/gen_utf8_table.py generates the table from those rules
+ * (tests/test_utf8_table.py keeps them equal). Runs of ASCII between
+ * characters are skipped 16 bytes at a time. */
 #include <string.h>
 
 #include "ws.h"
 
+#define ACCEPT 0u
+#define REJECT 6u
 #define ASCII_MASK 0x8080808080808080ull
 
-int saltare_ws_utf8_validate(uint32_t *state, const uint8_t *s, size_t n)
+static const uint64_t TRANSITIONS[256] = {
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull, 0x06186186186180ull,
+    0x1218c192300186ull, 0x1218c192300186ull, 0x1218c192300186ull, 0x1218c192300186ull,
+    0x1218c192300186ull, 0x1218c192300186ull, 0x1218c192300186ull, 0x1218c192300186ull,
+    0x1218c192300186ull, 0x1218c192300186ull, 0x1218c192300186ull, 0x1218c192300186ull,
+    0x1218c192300186ull, 0x1218c192300186ull, 0x1218c192300186ull, 0x1218c192300186ull,
+    0x0648c192300186ull, 0x0648c192300186ull, 0x0648c192300186ull, 0x0648c192300186ull,
+    0x0648c192300186ull, 0x0648c192300186ull, 0x0648c192300186ull, 0x0648c192300186ull,
+    0x0648c192300186ull, 0x0648c192300186ull, 0x0648c192300186ull, 0x0648c192300186ull,
+    0x0648c192300186ull, 0x0648c192300186ull, 0x0648c192300186ull, 0x0648c192300186ull,
+    0x06486312300186ull, 0x06486312300186ull, 0x06486312300186ull, 0x06486312300186ull,
+    0x06486312300186ull, 0x06486312300186ull, 0x06486312300186ull, 0x06486312300186ull,
+    0x06486312300186ull, 0x06486312300186ull, 0x06486312300186ull, 0x06486312300186ull,
+    0x06486312300186ull, 0x06486312300186ull, 0x06486312300186ull, 0x06486312300186ull,
+    0x06486312300186ull, 0x06486312300186ull, 0x06486312300186ull, 0x06486312300186ull,
+    0x06486312300186ull, 0x06486312300186ull, 0x06486312300186ull, 0x06486312300186ull,
+    0x06486312300186ull, 0x06486312300186ull, 0x06486312300186ull, 0x06486312300186ull,
+    0x06486312300186ull, 0x06486312300186ull, 0x06486312300186ull, 0x06486312300186ull,
+    0x06186186186186ull, 0x06186186186186ull, 0x0618618618618cull, 0x0618618618618cull,
+    0x0618618618618cull, 0x0618618618618cull, 0x0618618618618cull, 0x0618618618618cull,
+    0x0618618618618cull, 0x0618618618618cull, 0x0618618618618cull, 0x0618618618618cull,
+    0x0618618618618cull, 0x0618618618618cull, 0x0618618618618cull, 0x0618618618618cull,
+    0x0618618618618cull, 0x0618618618618cull, 0x0618618618618cull, 0x0618618618618cull,
+    0x0618618618618cull, 0x0618618618618cull, 0x0618618618618cull, 0x0618618618618cull,
+    0x0618618618618cull, 0x0618618618618cull, 0x0618618618618cull, 0x0618618618618cull,
+    0x0618618618618cull, 0x0618618618618cull, 0x0618618618618cull, 0x0618618618618cull,
+    0x0618618618619eull, 0x06186186186192ull, 0x06186186186192ull, 0x06186186186192ull,
+    0x06186186186192ull, 0x06186186186192ull, 0x06186186186192ull, 0x06186186186192ull,
+    0x06186186186192ull, 0x06186186186192ull, 0x06186186186192ull, 0x06186186186192ull,
+    0x06186186186192ull, 0x061861861861a4ull, 0x06186186186192ull, 0x06186186186192ull,
+    0x061861861861aaull, 0x06186186186198ull, 0x06186186186198ull, 0x06186186186198ull,
+    0x061861861861b0ull, 0x06186186186186ull, 0x06186186186186ull, 0x06186186186186ull,
+    0x06186186186186ull, 0x06186186186186ull, 0x06186186186186ull, 0x06186186186186ull,
+    0x06186186186186ull, 0x06186186186186ull, 0x06186186186186ull, 0x06186186186186ull,
+
+};
+
+int saltare_ws_utf8_validate(uint32_t *state_io, const uint8_t *s, size_t n)
 {
-    uint32_t need = *state & 0xffu;
-    uint32_t lo = (*state >> 8) & 0xffu;
-    uint32_t hi = (*state >> 16) & 0xffu;
+    uint64_t state = *state_io;
     size_t i = 0;
     while (i < n) {
-        if (need) {
-            uint32_t b = s[i++];
-            if (b < lo || b > hi)
-                return -1;
-            need--;
-            lo = 0x80;
-            hi = 0xBF;
-            continue;
+        if (state == ACCEPT) {
+            while (i + 16 <= n) {
+                uint64_t a, b;
+                memcpy(&a, s + i, 8);
+                memcpy(&b, s + i + 8, 8);
+                if ((a | b) & ASCII_MASK)
+                    break;
+                i += 16;
+            }
         }
-        /* Between characters: skip ASCII 16 bytes at a time. */
-        while (i + 16 <= n) {
-            uint64_t a, b;
-            memcpy(&a, s + i, 8);
-            memcpy(&b, s + i + 8, 8);
-            if ((a | b) & ASCII_MASK)
-                break;
-            i += 16;
-        }
-        while (i < n && s[i] < 0x80)
-            i++;
-        if (i == n)
-            break;
-        uint32_t b = s[i++];
-        if (b < 0xC2 || b > 0xF4)
-            return -1; /* a continuation byte, an overlong 2-byte lead, or beyond U+10FFFF */
-        if (b < 0xE0) {
-            need = 1;
-        } else if (b < 0xF0) {
-            need = 2;
-            lo = b == 0xE0 ? 0xA0 : 0x80; /* E0 80..9F would be overlong */
-            hi = b == 0xED ? 0x9F : 0xBF; /* ED A0..BF would be a surrogate */
-            continue;
-        } else {
-            need = 3;
-            lo = b == 0xF0 ? 0x90 : 0x80; /* F0 80..8F would be overlong */
-            hi = b == 0xF4 ? 0x8F : 0xBF; /* F4 90.. would be above U+10FFFF */
-            continue;
-        }
-        lo = 0x80;
-        hi = 0xBF;
+        /* Then up to 64 bytes through the DFA; REJECT absorbs, so one check per block. */
+        size_t end = n - i > 64 ? i + 64 : n;
+        for (; i < end; i++)
+            state = (TRANSITIONS[s[i]] >> state) & 63;
+        if (state == REJECT)
+            return -1;
     }
-    *state = need ? (need | lo << 8 | hi << 16) : 0;
+    *state_io = (uint32_t)state;
     return 0;
 }
