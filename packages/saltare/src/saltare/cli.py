@@ -1,44 +1,76 @@
-"""The `saltare` command.
+"""The `saltare` command (and `python -m saltare`): flags from the option table.
 
-The ASGI server is not built yet: until it is, the command reports which
-saltare components are installed and which backend (C or Python) each uses.
+Precedence: a flag on the command line, then SALTARE_<NAME> in the
+environment (after --env-file is read), then the table's default.
 """
 
 import argparse
-import importlib
+import os
 import sys
 
-from ._version import __version__
+from .options import DEFAULTS, OPTIONS, from_env
 
-COMPONENTS = ("saltare_http1", "saltare_h2", "saltare_ws", "saltare_tls", "saltare_core")
-
-
-def components() -> list[tuple[str, str, str]]:
-    """(distribution name, version, backend) of each installed component."""
-    found = []
-    for import_name in COMPONENTS:
-        module = importlib.import_module(import_name)
-        backend = getattr(module, "backend", "skeleton: no implementation yet")
-        found.append((import_name.replace("_", "-"), module.__version__, backend))
-    return found
+DEMO_APP = "saltare.demo:app"
 
 
-def describe() -> str:
-    lines = [f"saltare {__version__}"]
-    lines += [f"  {name:<14} {version:<8} {backend}" for name, version, backend in components()]
-    return "\n".join(lines)
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        """One line and exit code 2 (argparse would print the usage first)."""
+        self.exit(2, f"saltare: error: {message}\n")
+
+
+def parser() -> Parser:
+    parse = Parser(
+        prog="saltare",
+        description="A low-RAM ASGI server. Every flag can also be set as SALTARE_<FLAG> (e.g. SALTARE_PORT=9000).",
+        allow_abbrev=False,
+    )
+    parse.add_argument("app", nargs="?", default=None, metavar="APP",
+                       help="the ASGI app as module:attribute (default: the built-in demo app)")
+    # Not argparse's "version" action: it re-wraps the lines.
+    parse.add_argument("--version", action="store_true", help="list the components and their backends, then exit")
+    for option in OPTIONS:
+        if option.repeat:
+            parse.add_argument(option.flag, action="append", type=option.kind, metavar="NAME:VALUE",
+                               help=f"{option.help} [env {option.env}]")
+            continue
+        text = f"{option.help} (default: {option.default}) [env {option.env}]"
+        if option.switch:
+            parse.add_argument(option.flag, action=argparse.BooleanOptionalAction, help=text)
+        else:
+            parse.add_argument(option.flag, type=option.kind, choices=option.choices or None,
+                               metavar=option.name.split("_")[-1].upper(), help=text)
+    parse.set_defaults(**{option.name: None for option in OPTIONS})
+    return parse
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="saltare", description="A low-RAM ASGI server (not built yet).")
-    # Not argparse's "version" action: it re-wraps the lines.
-    parser.add_argument("--version", action="store_true", help="list the components and their backends, then exit")
-    args = parser.parse_args(argv)
-    print(describe())
+    argv = sys.argv[1:] if argv is None else argv
+    parse = parser()
+    args = parse.parse_args(argv)
     if args.version:
+        from .main import describe
+
+        print(describe())
         return
-    print(
-        "\nThe ASGI server is not built yet (issue: 'saltare: the ASGI server over HTTP/1.1');"
-        "\nthe components above are what is installed.",
-        file=sys.stderr,
-    )
+    given = {option.name: getattr(args, option.name) for option in OPTIONS}
+    env_file = given["env_file"] or os.environ.get("SALTARE_ENV_FILE")
+    if env_file:
+        from .loader import load_env_file
+
+        load_env_file(env_file)
+    try:
+        options = dict(DEFAULTS, **from_env(os.environ))
+    except ValueError as exc:
+        parse.error(str(exc))
+    options.update((name, value) for name, value in given.items() if value is not None)
+    if options["optimize"] and sys.flags.optimize < 2:
+        # -OO strips docstrings and asserts: opt-in, since it changes what some apps show.
+        os.execv(sys.executable, [sys.executable, "-OO", "-m", "saltare", *argv])
+    from .main import run
+
+    try:
+        code = run(args.app or os.environ.get("SALTARE_APP") or DEMO_APP, **options)
+    except KeyboardInterrupt:
+        code = 1
+    sys.exit(code)

@@ -1,0 +1,122 @@
+"""saltare.run(): bind, load, then serve in this process or in pre-forked workers."""
+
+import asyncio
+import os
+import sys
+
+from saltare_core import listeners
+
+from . import logs, memory, options as option_table
+from ._version import __version__
+from .loader import import_app
+
+
+def components() -> list[tuple[str, str, str]]:
+    """(distribution name, version, backend) of the saltare libraries."""
+    import saltare_core
+    import saltare_h2
+    import saltare_http1
+    import saltare_tls
+    import saltare_ws
+
+    found = []
+    for module in (saltare_http1, saltare_h2, saltare_ws, saltare_tls, saltare_core):
+        name = module.__name__.replace("_", "-")
+        found.append((name, module.__version__, getattr(module, "backend", "python")))
+    return found
+
+
+def describe() -> str:
+    lines = [f"saltare {__version__}"]
+    lines += [f"  {name:<14} {version:<8} {backend}" for name, version, backend in components()]
+    return "\n".join(lines)
+
+
+def loop_factory(name: str):
+    """The event loop constructor for --loop (auto: uvloop when installed)."""
+    if name in ("auto", "uvloop"):
+        try:
+            import uvloop
+        except ImportError:
+            if name == "uvloop":
+                raise logs.startup_error("--loop uvloop: uvloop is not installed", 1) from None
+        else:
+            return uvloop.new_event_loop
+    return asyncio.new_event_loop
+
+
+def bind(options: dict):
+    try:
+        if options["fd"] is not None:
+            return listeners.inherited(options["fd"])
+        if options["uds"]:
+            return listeners.unix(options["uds"])
+        return listeners.tcp(options["host"], options["port"])
+    except OSError as exc:
+        if options["fd"] is not None:
+            where = f"fd {options['fd']}"
+        else:
+            where = options["uds"] or f"{options['host']}:{options['port']}"
+        raise logs.startup_error(f"cannot listen on {where}: {exc.strerror or exc}", 1) from None
+
+
+def address(listener, options: dict) -> str:
+    name = listener.getsockname()
+    if isinstance(name, str):
+        return f"unix:{name}"
+    host = f"[{name[0]}]" if ":" in name[0] else name[0]
+    return f"http://{host}:{name[1]}"
+
+
+def announce(listener, options: dict, workers: int, loop_name: str) -> None:
+    parts = components()
+    versions = ", ".join(f"{name} {version} {backend}" for name, version, backend in parts if name != "saltare-tls")
+    logs.info(
+        f"saltare {__version__} serving on {address(listener, options)} "
+        f"({workers} worker{'s' if workers != 1 else ''}, pid {os.getpid()}, python "
+        f"{sys.version.split()[0]}, {loop_name} loop; {versions})"
+    )
+    slow = [name for name, _, backend in parts if backend == "python" and name in ("saltare-http1", "saltare-core")]
+    if slow:
+        logs.warning(f"pure-Python backend in use for {', '.join(slow)} (SALTARE_PURE=1 or C not built): slower")
+
+
+def serve_here(app, options: dict, listener, *, on_ready=None) -> int:
+    """Serve in this process until a signal (or --limit-max-requests); the exit code."""
+    from .server import Server
+
+    memory.cap_arenas()
+    server = Server(app, options, listener, on_ready=on_ready)
+    with asyncio.Runner(loop_factory=loop_factory(options["loop"])) as runner:
+        return runner.run(server.serve())
+
+
+def run(app, **kwargs) -> int:
+    """Serve `app` (an ASGI callable or 'module:attribute') with the options
+    of the CLI as keyword arguments (`saltare --help`); returns the exit code."""
+    options = option_table.resolve(**kwargs)
+    logs.set_level(options["log_level"])
+    if options["env_file"]:
+        from .loader import load_env_file
+
+        load_env_file(options["env_file"])
+    if isinstance(app, str):
+        app = import_app(app, factory=options["factory"], app_dir=options["app_dir"])
+    elif options["factory"]:
+        app = app()
+    workers = options["workers"] or os.cpu_count() or 1
+    listener = bind(options)
+    loop_name = "uvloop" if loop_factory(options["loop"]) is not asyncio.new_event_loop else "asyncio"
+    try:
+        if workers == 1:
+            return serve_here(app, options, listener,
+                              on_ready=lambda: announce(listener, options, workers, loop_name))
+        from .supervisor import Supervisor
+
+        return Supervisor(app, options, listener, workers,
+                          on_ready=lambda: announce(listener, options, workers, loop_name)).run()
+    finally:
+        if options["uds"]:
+            listeners.close_unix(listener)
+        else:
+            listener.close()

@@ -1,0 +1,291 @@
+"""One serving process: an engine on an asyncio loop, running one ASGI app.
+
+The engine's epoll fd is registered once with loop.add_reader; each wake-up
+polls a batch of events and routes them to RequestCycles (asgi_http.py).
+"""
+
+import asyncio
+import os
+import signal
+
+import saltare_core
+from saltare_core import events as ev
+from saltare_core.config import EngineConfig, Http1Limits
+
+from . import logs, memory
+from .asgi_http import ASGI, RequestCycle, percent_decode, plain_response
+from .lifespan import Lifespan, LifespanFailed
+
+EXIT_OK, EXIT_STARTUP_FAILED = 0, 3
+IDLE_TRIM_DELAY = 30.0
+_ERROR_TEXT = {400: b"Bad Request", 408: b"Request Timeout", 413: b"Content Too Large",
+               414: b"URI Too Long", 431: b"Request Header Fields Too Large", 501: b"Not Implemented",
+               505: b"HTTP Version Not Supported"}
+
+
+def engine_config(options: dict) -> EngineConfig:
+    return EngineConfig(
+        header_timeout=options["header_timeout"],
+        body_timeout=options["body_timeout"],
+        keepalive_timeout=options["timeout_keep_alive"],
+        write_timeout=options["write_timeout"],
+        max_connections_per_ip=options["max_connections_per_ip"],
+        http1_limits=Http1Limits(
+            max_head_bytes=min(options["max_request_head_bytes"], 16384),
+            max_target_bytes=options["max_request_uri"],
+            max_body_bytes=options["max_request_body"] or None,
+        ),
+    )
+
+
+def make_engine(config: EngineConfig):
+    """The engine with the HTTP/1 parser of the same kind (C table or Python module)."""
+    if saltare_core.backend == "c":
+        try:
+            from saltare_http1 import _cbackend as http1_c
+        except ImportError:
+            pass
+        else:
+            return saltare_core.Engine(config, http1=http1_c.c_api_address())
+    from saltare_core import _pybackend as core_python
+    from saltare_http1 import _pybackend as http1_python
+
+    return core_python.Engine(config, http1=http1_python)
+
+
+def server_address(listener) -> tuple:
+    name = listener.getsockname()
+    if isinstance(name, str):
+        return (name, None)
+    return (name[0], name[1])
+
+
+class Server:
+    def __init__(self, app, options: dict, listener, *, on_ready=None) -> None:
+        self.app = app
+        self.options = options
+        self.listener = listener
+        self.on_ready = on_ready
+        self.state: dict = {}
+        self.cycles: dict[int, RequestCycle] = {}
+        self.tasks: set = set()
+        self.draining = False
+        self.signalled = False
+        self.requests = 0
+        self.engine = None
+        self.loop = None
+        self.stopped = None
+        self.poll_timer = None
+        self.trim_timer = None
+        self.high_water = 65536
+        self.server = server_address(listener)
+        self.root_path = options["root_path"]
+        self.limit = options["limit_concurrency"]
+        self.max_requests = options["limit_max_requests"]
+        self.access_log = options["access_log"]
+        self.static_headers = []
+        if options["server_header"]:
+            self.static_headers.append((b"server", b"saltare"))
+        for text in options["header"]:
+            name, _, value = text.partition(":")
+            self.static_headers.append((name.strip().lower().encode("latin-1"), value.strip().encode("latin-1")))
+        self.date_header = options["date_header"]
+        self.trusted = None
+        if options["proxy_headers"]:
+            self.trusted = {ip.strip() for ip in options["forwarded_allow_ips"].split(",") if ip.strip()}
+
+    # -- life cycle --------------------------------------------------------
+
+    async def serve(self) -> int:
+        self.loop = asyncio.get_running_loop()
+        self.stopped = self.loop.create_future()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            self.loop.add_signal_handler(signum, self._on_signal)
+        lifespan = Lifespan(self.app, self.options["lifespan"], self.state)
+        try:
+            await lifespan.startup()
+        except LifespanFailed as exc:
+            logs.startup_error(f"lifespan startup failed: {exc}", EXIT_STARTUP_FAILED)
+            return EXIT_STARTUP_FAILED
+        self.engine = make_engine(engine_config(self.options))
+        self.high_water = self.engine.config.high_water
+        self.engine.add_listener(self.listener)
+        self.loop.add_reader(self.engine.fileno(), self._on_events)
+        memory.trim()
+        if self.on_ready is not None:
+            self.on_ready()
+        if self.signalled:  # a signal during start-up
+            self.begin_shutdown()
+        await self.stopped
+        for task in list(self.tasks):
+            task.cancel()
+        if self.tasks:
+            await asyncio.wait(self.tasks, timeout=1.0)
+        self.loop.remove_reader(self.engine.fileno())
+        self.engine.destroy()
+        await lifespan.shutdown()
+        return EXIT_OK
+
+    def _on_signal(self) -> None:
+        if self.signalled:
+            logs.warning("second signal: exiting at once")
+            os._exit(1)
+        self.signalled = True
+        if self.engine is not None:
+            self.begin_shutdown()
+
+    def begin_shutdown(self) -> None:
+        """Stop accepting, close idle connections, let in-flight requests finish."""
+        if self.draining:
+            return
+        self.draining = True
+        self.engine.shutdown()
+        self.loop.call_later(self.options["timeout_graceful_shutdown"], self._stop)
+        self._on_events()
+
+    def _stop(self) -> None:
+        if not self.stopped.done():
+            if self.cycles:
+                logs.warning(f"graceful shutdown timed out with {len(self.cycles)} request(s) in flight")
+            self.stopped.set_result(None)
+
+    # -- engine events -----------------------------------------------------
+
+    def _on_events(self) -> None:
+        engine = self.engine
+        for event in engine.poll():
+            kind = event.kind
+            if kind == ev.HEAD:
+                self._on_head(event.handle, event.info)
+            elif kind == ev.BODY:
+                cycle = self.cycles.get(event.handle)
+                if cycle is not None:
+                    cycle.feed(event.data)
+            elif kind == ev.END:
+                cycle = self.cycles.get(event.handle)
+                if cycle is not None:
+                    cycle.end()
+            elif kind == ev.DRAINED:
+                cycle = self.cycles.get(event.handle)
+                if cycle is not None:
+                    cycle.drained()
+            elif kind == ev.CLOSED:
+                cycle = self.cycles.pop(event.handle, None)
+                if cycle is not None:
+                    cycle.lost()
+            elif kind == ev.ERROR:
+                self._on_error(event.handle, event.value)
+            elif kind == ev.STOPPED:
+                self._stop()
+        deadline = engine.next_deadline()
+        if deadline is not None:
+            # The Python engine has no timerfd: a loop timer polls it for its deadlines.
+            if self.poll_timer is not None:
+                self.poll_timer.cancel()
+            self.poll_timer = self.loop.call_later(deadline, self._on_events)
+
+    def _on_error(self, handle: int, status: int) -> None:
+        cycle = self.cycles.pop(handle, None)
+        if cycle is not None:
+            cycle.lost()
+            if cycle.head_written:
+                self.engine.close(handle, True)
+                return
+        self.engine.write(handle, plain_response(status, _ERROR_TEXT.get(status, b"Bad Request")))
+        self.engine.close(handle)
+
+    def _on_head(self, handle: int, head) -> None:
+        if self.limit and len(self.cycles) >= self.limit:
+            self.engine.write(handle, plain_response(503, b"Service Unavailable"))
+            self.engine.close(handle)
+            return
+        scope = self.scope(handle, head)
+        cycle = RequestCycle(self, handle, scope, head)
+        self.cycles[handle] = cycle
+        task = self.loop.create_task(cycle.run(self.app))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    def scope(self, handle: int, head) -> dict:
+        raw_path = head.raw_path
+        path = percent_decode(raw_path)
+        root_path = self.root_path
+        headers = head.headers
+        peer = self.engine.peer(handle)
+        client = peer if peer else None
+        scheme = "http"
+        if self.trusted is not None and client is not None and ("*" in self.trusted or client[0] in self.trusted):
+            client, scheme = self._forwarded(headers, client, scheme)
+        return {
+            "type": "http",
+            "asgi": ASGI,
+            "http_version": head.http_version,
+            "method": head.method.decode("latin-1"),
+            "scheme": scheme,
+            "path": root_path + path if root_path else path,
+            "raw_path": raw_path,
+            "query_string": head.query_string,
+            "root_path": root_path,
+            "headers": headers,
+            "client": client,
+            "server": self.server,
+            "state": self.state.copy(),
+            "extensions": {"http.response.trailers": {}, "http.response.zerocopysend": {},
+                           "http.response.pathsend": {}},
+        }
+
+    def _forwarded(self, headers, client, scheme):
+        """X-Forwarded-For / -Proto from a trusted proxy: the client is the
+        right-most address that is not itself a trusted proxy."""
+        for name, value in headers:
+            if name == b"x-forwarded-proto":
+                proto = value.decode("latin-1").strip().lower()
+                if proto in ("http", "https", "ws", "wss"):
+                    scheme = proto
+            elif name == b"x-forwarded-for":
+                hosts = [h.strip() for h in value.decode("latin-1").split(",") if h.strip()]
+                chosen = None
+                for host in reversed(hosts):
+                    chosen = host
+                    if "*" not in self.trusted and host not in self.trusted:
+                        break
+                if chosen is not None:
+                    client = (chosen, 0)
+        return client, scheme
+
+    # -- called by cycles --------------------------------------------------
+
+    def extra_headers(self) -> list:
+        if self.date_header:
+            return self.static_headers + [(b"date", logs.http_date())]
+        return self.static_headers
+
+    def done(self, cycle: RequestCycle, keep_alive: bool) -> None:
+        """The response is complete: the connection goes back to the engine."""
+        if self.cycles.get(cycle.handle) is cycle:
+            del self.cycles[cycle.handle]
+            self.engine.finish(cycle.handle, keep_alive)
+        self._count(cycle)
+
+    def abort(self, cycle: RequestCycle) -> None:
+        if self.cycles.get(cycle.handle) is cycle:
+            del self.cycles[cycle.handle]
+            self.engine.close(cycle.handle, True)
+        self._count(cycle)
+
+    def _count(self, cycle: RequestCycle) -> None:
+        self.engine.counters.count_response(cycle.status)
+        if self.access_log:
+            scope = cycle.scope
+            logs.access(scope["method"], scope["path"], cycle.status, cycle.bytes_out)
+        self.requests += 1
+        if self.max_requests and self.requests >= self.max_requests and not self.draining:
+            logs.info(f"served {self.requests} requests (--limit-max-requests): draining this worker")
+            self.loop.call_soon(self.begin_shutdown)
+        if self.trim_timer is None:
+            self.trim_timer = self.loop.call_later(IDLE_TRIM_DELAY, self._trim_when_idle)
+
+    def _trim_when_idle(self) -> None:
+        self.trim_timer = None
+        if not self.cycles:
+            memory.trim()
