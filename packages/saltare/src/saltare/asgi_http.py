@@ -180,7 +180,8 @@ class RequestCycle:
         headers = list(self.response_headers)
         headers += self.server.extra_headers()
         head = write_response_head(self.status, headers, request_method=self.method,
-                                   http_version=self.http_version, keep_alive=self.keep_alive)
+                                   http_version=self.http_version,
+                                   keep_alive=self.keep_alive and not self.server.draining)
         self.framing = head.framing
         self.length = head.content_length
         self.keep_alive = head.keep_alive

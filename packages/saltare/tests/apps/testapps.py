@@ -1,0 +1,139 @@
+"""ASGI apps the server tests run (served with --app-dir tests/apps)."""
+
+import asyncio
+import json
+import os
+
+
+async def read_body(receive) -> bytes:
+    parts, more = [], True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ConnectionError("client went away")
+        parts.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    return b"".join(parts)
+
+
+async def respond(send, status: int, body: bytes, headers=()) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-length", b"%d" % len(body)), *headers]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def jsonable(scope: dict) -> dict:
+    out = {}
+    for key, value in scope.items():
+        if key == "headers":
+            value = [[n.decode("latin-1"), v.decode("latin-1")] for n, v in value]
+        elif isinstance(value, bytes):
+            value = value.decode("latin-1")
+        elif key == "state":
+            value = sorted(value)
+        elif key == "extensions":
+            value = sorted(value)
+        out[key] = value
+    return out
+
+
+async def lifespan(receive, send, state: dict) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            state["started_by"] = os.getpid()
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            marker = os.environ.get("SHUTDOWN_MARKER")
+            if marker:
+                with open(marker, "w") as file:
+                    file.write("shutdown ran")
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+async def app(scope, receive, send):
+    """One app, many routes: the path picks the behaviour."""
+    if scope["type"] == "lifespan":
+        await lifespan(receive, send, scope["state"])
+        return
+    path = scope["path"]
+    if scope["root_path"] and path.startswith(scope["root_path"]):
+        path = path[len(scope["root_path"]):]
+    if path.startswith("/scope"):
+        body = await read_body(receive)
+        data = jsonable(scope)
+        data["body_length"] = len(body)
+        data["pid"] = os.getpid()
+        await respond(send, 200, json.dumps(data).encode(), [(b"content-type", b"application/json")])
+    elif path == "/upload":
+        size, more, parts = 0, True, 0
+        while more:
+            message = await receive()
+            size += len(message.get("body", b""))
+            parts += 1
+            more = message.get("more_body", False)
+        await respond(send, 200, b"%d" % size)
+    elif path == "/stream":
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+        for i in range(5):
+            await send({"type": "http.response.body", "body": b"part %d\n" % i, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+    elif path == "/big":
+        size = int(scope["query_string"] or b"1048576")
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"%d" % size)]})
+        block = b"x" * 65536
+        left = size
+        while left:
+            n = min(left, len(block))
+            left -= n
+            await send({"type": "http.response.body", "body": block[:n], "more_body": bool(left)})
+    elif path == "/slow":
+        await asyncio.sleep(float(scope["query_string"] or b"1"))
+        await respond(send, 200, b"slow done")
+    elif path == "/raise":
+        raise RuntimeError("boom from the app")
+    elif path == "/raise-after-start":
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"partial", "more_body": True})
+        raise RuntimeError("boom after start")
+    elif path == "/no-response":
+        return
+    elif path == "/too-long":
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"3")]})
+        await send({"type": "http.response.body", "body": b"toolong"})
+    elif path == "/trailers":
+        await send({"type": "http.response.start", "status": 200, "headers": [], "trailers": True})
+        await send({"type": "http.response.body", "body": b"with trailers"})
+        await send({"type": "http.response.trailers", "headers": [(b"x-checksum", b"abc")]})
+    elif path == "/pathsend":
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.pathsend", "path": os.path.abspath(__file__)})
+    elif path == "/disconnect":
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        for _ in range(10_000):
+            await send({"type": "http.response.body", "body": b"y" * 65536, "more_body": True})
+        message = await receive()
+        marker = os.environ.get("DISCONNECT_MARKER")
+        if marker:
+            with open(marker, "w") as file:
+                file.write(message["type"])
+    else:
+        await respond(send, 200, b"hello", [(b"content-type", b"text/plain")])
+
+
+async def no_lifespan(scope, receive, send):
+    """An app that rejects lifespan scopes (as many simple apps do)."""
+    assert scope["type"] == "http"
+    await respond(send, 200, b"no lifespan here")
+
+
+async def failing_startup(scope, receive, send):
+    message = await receive()
+    if message["type"] == "lifespan.startup":
+        await send({"type": "lifespan.startup.failed", "message": "database unreachable"})
+
+
+def make_app():
+    """For --factory."""
+    return no_lifespan

@@ -1,0 +1,263 @@
+"""ASGI HTTP over the real server: scope, bodies both ways, framing, errors."""
+
+import json
+import os
+import socket
+import time
+
+import h11
+import httpx
+
+WAIT = 10.0  # upper bound of every wait, seconds
+
+
+def get_scope(server, path="/scope", **kwargs) -> dict:
+    response = httpx.post(server.url + path, timeout=WAIT, **kwargs)
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_scope_has_every_key(server):
+    scope = get_scope(server, "/scope/caf%C3%A9?x=1&y=%20", content=b"abc",
+                      headers={"X-Custom": "Value", "x-custom": "two"})
+    assert scope["type"] == "http"
+    assert scope["asgi"] == {"version": "3.0", "spec_version": "2.3"}
+    assert scope["http_version"] == "1.1"
+    assert scope["method"] == "POST"
+    assert scope["scheme"] == "http"
+    assert scope["root_path"] == "/mnt"
+    assert scope["path"] == "/mnt/scope/café"
+    assert scope["raw_path"] == "/scope/caf%C3%A9"
+    assert scope["query_string"] == "x=1&y=%20"
+    assert ["x-custom", "Value"] in scope["headers"] and ["x-custom", "two"] in scope["headers"]
+    assert all(name == name.lower() for name, _ in scope["headers"])
+    assert scope["client"][0] == "127.0.0.1" and isinstance(scope["client"][1], int)
+    assert scope["server"] == ["127.0.0.1", server.port]
+    assert scope["state"] == ["started_by"]
+    assert scope["extensions"] == ["http.response.pathsend", "http.response.trailers",
+                                   "http.response.zerocopysend"]
+    assert scope["body_length"] == 3
+
+
+def test_default_headers_and_extra_header(server):
+    response = httpx.get(server.url + "/", timeout=WAIT)
+    assert response.text == "hello"
+    assert response.headers["server"] == "saltare"
+    assert response.headers["x-extra"] == "yes"
+    assert response.headers["date"].endswith(" GMT")
+
+
+def test_streamed_response_is_chunked(server):
+    with httpx.stream("GET", server.url + "/stream", timeout=WAIT) as response:
+        assert response.headers["transfer-encoding"] == "chunked"
+        assert response.read() == b"".join(b"part %d\n" % i for i in range(5))
+
+
+def test_streamed_upload_of_5_mib(server):
+    size = 5 << 20
+
+    def chunks():
+        for _ in range(size // 65536):
+            yield b"u" * 65536
+
+    response = httpx.post(server.url + "/upload", content=chunks(), timeout=WAIT)
+    assert response.text == str(size)
+    response = httpx.post(server.url + "/upload", content=b"v" * size, timeout=WAIT)
+    assert response.text == str(size)
+
+
+def test_large_response_with_backpressure(server):
+    response = httpx.get(server.url + "/big?8388608", timeout=WAIT)
+    assert len(response.content) == 8388608
+
+
+def test_head_has_no_body(server, raw):
+    data = raw(server.port, b"HEAD / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and b"content-length: 5" in head
+    assert body == b""
+
+
+def split_responses(data: bytes) -> list[bytes]:
+    """Bodies of back-to-back responses framed by Content-Length (as the test app's are)."""
+    bodies = []
+    while data:
+        head, _, rest = data.partition(b"\r\n\r\n")
+        length = int(next(line for line in head.split(b"\r\n") if line.startswith(b"content-length")).split(b":")[1])
+        bodies.append(rest[:length])
+        data = rest[length:]
+    return bodies
+
+
+def test_pipelined_requests_answer_in_order(server, raw):
+    requests = b"".join(b"GET /scope?n=%d HTTP/1.1\r\nhost: x\r\n\r\n" % i for i in range(5))
+    requests += b"GET /slow?0.2 HTTP/1.1\r\nhost: x\r\n\r\nGET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
+    bodies = split_responses(raw(server.port, requests))
+    assert [json.loads(b)["query_string"] for b in bodies[:5]] == [f"n={i}" for i in range(5)]
+    assert bodies[5:] == [b"slow done", b"hello"]
+
+
+def test_h11_client_keep_alive_cycles(server):
+    client = h11.Connection(h11.CLIENT)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as sock:
+        for i in range(3):
+            body = b"%d" % i * 10
+            sock.sendall(client.send(h11.Request(method="POST", target="/upload",
+                                                 headers=[("host", "x"), ("content-length", str(len(body)))])))
+            sock.sendall(client.send(h11.Data(data=body)) + client.send(h11.EndOfMessage()))
+            got = b""
+            while True:
+                event = client.next_event()
+                if event is h11.NEED_DATA:
+                    client.receive_data(sock.recv(65536))
+                elif isinstance(event, h11.Response):
+                    assert event.status_code == 200
+                elif isinstance(event, h11.Data):
+                    got += event.data
+                elif isinstance(event, h11.EndOfMessage):
+                    break
+            assert got == b"%d" % len(body)
+            client.start_next_cycle()
+
+
+def test_keep_alive_reuses_one_connection(server):
+    with httpx.Client(timeout=WAIT) as client:
+        ports = {client.get(server.url + "/scope").json()["client"][1] for _ in range(5)}
+    assert len(ports) == 1
+
+
+def test_expect_100_continue_answered_on_receive(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as sock:
+        sock.sendall(b"POST /upload HTTP/1.1\r\nhost: x\r\ncontent-length: 5\r\nexpect: 100-continue\r\n\r\n")
+        assert sock.recv(1024) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(b"hello")
+        data = b""
+        while not data.endswith(b"\r\n\r\n5"):
+            piece = sock.recv(1024)
+            assert piece
+            data += piece
+        assert data.startswith(b"HTTP/1.1 200")
+
+
+def test_trailers(server, raw):
+    data = raw(server.port, b"GET /trailers HTTP/1.1\r\nhost: x\r\nte: trailers\r\n\r\n",
+                        until=b"\r\n0\r\nx-checksum: abc\r\n\r\n")
+    assert data.endswith(b"d\r\nwith trailers\r\n0\r\nx-checksum: abc\r\n\r\n")
+
+
+def test_pathsend_uses_the_file(server):
+    response = httpx.get(server.url + "/pathsend", timeout=WAIT)
+    with open(os.path.join(os.path.dirname(__file__), "apps", "testapps.py"), "rb") as file:
+        assert response.content == file.read()
+
+
+def test_app_exception_before_start_is_500_and_worker_lives(server):
+    response = httpx.get(server.url + "/raise", timeout=WAIT)
+    assert response.status_code == 500
+    assert httpx.get(server.url + "/", timeout=WAIT).text == "hello"
+    assert "boom from the app" in server.output()
+
+
+def test_app_exception_after_start_closes_connection(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as sock:
+        sock.sendall(b"GET /raise-after-start HTTP/1.1\r\nhost: x\r\n\r\n")
+        data = b""
+        while piece := sock.recv(65536):
+            data += piece
+    assert data.startswith(b"HTTP/1.1 200") and b"partial" in data
+    assert not data.endswith(b"0\r\n\r\n")  # the body is cut, not completed
+
+
+def test_app_without_response_is_500(server):
+    assert httpx.get(server.url + "/no-response", timeout=WAIT).status_code == 500
+
+
+def test_body_longer_than_content_length_closes(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as sock:
+        sock.sendall(b"GET /too-long HTTP/1.1\r\nhost: x\r\n\r\n")
+        data = b""
+        while piece := sock.recv(65536):
+            data += piece
+    assert b"toolong" not in data
+
+
+def test_garbage_is_400_and_server_still_serves(server, raw):
+    data = raw(server.port, b"\x00\x01garbage\r\n\r\n")
+    assert data.startswith(b"HTTP/1.1 400")
+    data = raw(server.port, b"GET / HTTP/1.1\r\nhost: x\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\n")
+    assert data.startswith(b"HTTP/1.1 400")
+    assert httpx.get(server.url + "/", timeout=WAIT).text == "hello"
+
+
+def test_http_1_0_response_is_closed(server, raw):
+    data = raw(server.port, b"GET /stream HTTP/1.0\r\n\r\n")
+    assert data.startswith(b"HTTP/1.1 200") and b"connection: close" in data
+    assert data.endswith(b"part 4\n")
+
+
+def test_client_disconnect_mid_response(serve, tmp_path):
+    marker = tmp_path / "sent"
+    served = serve("testapps:app", "--app-dir", "tests/apps", env={"DISCONNECT_MARKER": str(marker)})
+    with socket.create_connection(("127.0.0.1", served.port), timeout=WAIT) as sock:
+        sock.sendall(b"GET /disconnect HTTP/1.1\r\nhost: x\r\n\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+    for _ in range(200):
+        if marker.exists() and marker.read_text():
+            break
+        time.sleep(0.05)
+    assert marker.read_text() == "http.disconnect"  # sends became no-ops, then receive() said so
+    assert httpx.get(served.url + "/", timeout=WAIT).text == "hello"
+
+
+def test_slowloris_is_reaped(serve):
+    served = serve("testapps:app", "--app-dir", "tests/apps", "--header-timeout", "0.5")
+    with socket.create_connection(("127.0.0.1", served.port), timeout=WAIT) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nhost: x\r\n")
+        deadline = time.monotonic() + WAIT
+        data = b"?"
+        while data and time.monotonic() < deadline:
+            try:
+                sock.sendall(b"x-slow: 1\r\n")
+            except OSError:
+                break
+            time.sleep(0.1)
+            sock.settimeout(0.05)
+            try:
+                data = sock.recv(1024)
+            except TimeoutError:
+                data = b"?"
+            except OSError:
+                break
+        assert time.monotonic() < deadline, "the slow client was never cut off"
+
+
+def test_limit_concurrency_answers_503(serve):
+    served = serve("testapps:app", "--app-dir", "tests/apps", "--limit-concurrency", "1")
+    with socket.create_connection(("127.0.0.1", served.port), timeout=WAIT) as slow:
+        slow.sendall(b"GET /slow?1 HTTP/1.1\r\nhost: x\r\n\r\n")
+        time.sleep(0.2)
+        assert httpx.get(served.url + "/", timeout=WAIT).status_code == 503
+        assert slow.recv(1024).startswith(b"HTTP/1.1 200")
+    assert httpx.get(served.url + "/", timeout=WAIT).status_code == 200
+
+
+def test_proxy_headers_from_trusted_peer(serve):
+    served = serve("testapps:app", "--app-dir", "tests/apps", "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1")
+    scope = httpx.get(served.url + "/scope", timeout=WAIT,
+                      headers={"x-forwarded-for": "203.0.113.7, 127.0.0.1", "x-forwarded-proto": "https"}).json()
+    assert scope["client"][0] == "203.0.113.7"
+    assert scope["scheme"] == "https"
+
+
+def test_access_log_line(serve):
+    served = serve("testapps:app", "--app-dir", "tests/apps", "--access-log", "--no-server-header", "--no-date-header")
+    response = httpx.get(served.url + "/scope?q=1", timeout=WAIT)
+    assert "server" not in response.headers and "date" not in response.headers
+    for _ in range(100):
+        if "[GET] [/scope] [200]" in served.output():
+            break
+        time.sleep(0.05)
+    line = next(line for line in served.output().splitlines() if "[GET] [/scope]" in line)
+    stamp, rest = line.split(" ", 1)
+    assert len(stamp) == 19 and stamp[2] == stamp[5] == "/" and stamp[10] == ":"
+    assert rest.startswith("[GET] [/scope] [200] [")
