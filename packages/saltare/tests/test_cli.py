@@ -1,9 +1,18 @@
+"""The command line: --help, --version, the README flag table, the demo app."""
+
+import re
 import subprocess
 import sys
+from pathlib import Path
 
+import httpx
 import saltare_http1
 
 import saltare
+from saltare.options import OPTIONS, readme_table, resolve
+
+README = Path(__file__).parent.parent / "README.md"
+WAIT = 10.0
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -21,13 +30,49 @@ def test_version_lists_every_component_and_its_backend():
         assert name in result.stdout
 
 
-def test_without_a_server_the_command_says_so():
-    result = run_cli()
+def test_help_lists_every_flag_with_its_default():
+    result = run_cli("--help")
     assert result.returncode == 0
-    assert "not built yet" in result.stderr
+    text = " ".join(result.stdout.split())
+    for option in OPTIONS:
+        assert option.flag in text
+        assert option.env in text
+        if not option.repeat:
+            assert f"(default: {option.default})" in text, option.name
 
 
-def test_bad_flag_is_a_usage_error():
-    result = run_cli("--no-such-flag")
-    assert result.returncode == 2
-    assert "unrecognized arguments" in result.stderr
+def test_readme_table_lists_every_flag_with_its_default():
+    readme = README.read_text()
+    assert readme_table() in readme, "README flag table is stale: paste saltare.options.readme_table()"
+    for option in OPTIONS:
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `{option.flag}`"))
+        assert option.env in row
+        if not option.repeat:
+            assert f"`{option.default}`" in row
+
+
+def test_run_rejects_unknown_options():
+    try:
+        resolve(prot=1)
+    except TypeError as exc:
+        assert "prot" in str(exc)
+    else:
+        raise AssertionError("an unknown keyword was accepted")
+
+
+def test_demo_app_is_served_without_an_app_argument(serve):
+    served = serve()
+    page = httpx.get(served.url + "/", timeout=WAIT)
+    assert page.status_code == 200 and "saltare" in page.text and "saltare-core" in page.text
+    echo = httpx.post(served.url + "/echo", content=b"hello\n" * 1000, timeout=WAIT)
+    assert echo.content == b"hello\n" * 1000
+    assert echo.headers["x-echo-method"] == "POST"
+
+
+def test_startup_line_names_address_workers_pid_and_versions(serve, backend):
+    served = serve()
+    line = next(line for line in served.output().splitlines() if "serving on" in line)
+    assert re.search(rf"serving on http://127\.0\.0\.1:{served.port} \(1 worker, pid {served.proc.pid}", line)
+    assert f"saltare-http1 {saltare_http1.__version__}" in line
+    pure = backend["SALTARE_PURE"] == "1"
+    assert ("warning: pure-Python backend in use" in served.output()) == pure

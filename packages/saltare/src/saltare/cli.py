@@ -8,9 +8,10 @@ import argparse
 import os
 import sys
 
-from .options import DEFAULTS, OPTIONS, from_env
+from .options import DEFAULTS, OPTIONS, count, from_env, port, positive_float
 
 DEMO_APP = "saltare.demo:app"
+METAVARS = {positive_float: "SECONDS", count: "N", port: "PORT"}
 
 
 class Parser(argparse.ArgumentParser):
@@ -39,7 +40,8 @@ def parser() -> Parser:
             parse.add_argument(option.flag, action=argparse.BooleanOptionalAction, help=text)
         else:
             parse.add_argument(option.flag, type=option.kind, choices=option.choices or None,
-                               metavar=option.name.split("_")[-1].upper(), help=text)
+                               metavar=None if option.choices else METAVARS.get(option.kind, option.name.split("_")[-1].upper()),
+                               help=text)
     parse.set_defaults(**{option.name: None for option in OPTIONS})
     return parse
 
