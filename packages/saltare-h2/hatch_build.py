@@ -43,7 +43,12 @@ class CffiBuildHook(BuildHookInterface):
         dest = f"{import_name}/_native{sysconfig.get_config_var('EXT_SUFFIX')}"
         if version == "editable":
             # The editable .pth points at src/, so the module must live there.
-            shutil.copy2(built, Path(self.root) / "src" / dest)
+            # Copy then rename: a new inode, so processes that have the old
+            # module mapped keep running instead of crashing.
+            target = Path(self.root) / "src" / dest
+            staged = target.with_name(f".{target.name}.tmp")
+            shutil.copy2(built, staged)
+            os.replace(staged, target)
         else:
             build_data["force_include"][built] = dest
         build_data["pure_python"] = False
