@@ -261,3 +261,38 @@ def test_access_log_line(serve):
     stamp, rest = line.split(" ", 1)
     assert len(stamp) == 19 and stamp[2] == stamp[5] == "/" and stamp[10] == ":"
     assert rest.startswith("[GET] [/scope] [200] [")
+
+
+def rss_kib(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as file:
+        return int(file.read().split("VmRSS:")[1].split()[0])
+
+
+def test_upload_memory_stays_bounded(serve):
+    served = serve("testapps:app", "--app-dir", "tests/apps")
+    httpx.post(served.url + "/upload", content=b"w" * 65536, timeout=WAIT)
+    before = rss_kib(served.proc.pid)
+    for _ in range(3):
+        response = httpx.post(served.url + "/upload", content=(b"z" * 65536 for _ in range(80)), timeout=WAIT)
+        assert response.text == str(80 * 65536)
+    assert rss_kib(served.proc.pid) - before < 4096  # 15 MiB went through; far less stayed
+
+
+def test_500_concurrent_connections(serve):
+    served = serve("testapps:app", "--app-dir", "tests/apps")
+    socks = []
+    try:
+        for _ in range(500):
+            sock = socket.create_connection(("127.0.0.1", served.port), timeout=WAIT)
+            sock.sendall(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+            socks.append(sock)
+        for sock in socks:
+            data = b""
+            while not data.endswith(b"hello"):
+                piece = sock.recv(4096)
+                assert piece
+                data += piece
+    finally:
+        for sock in socks:
+            sock.close()
+    assert httpx.get(served.url + "/", timeout=WAIT).text == "hello"

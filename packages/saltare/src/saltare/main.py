@@ -11,18 +11,14 @@ from ._version import __version__
 from .loader import import_app
 
 
-def components() -> list[tuple[str, str, str]]:
-    """(distribution name, version, backend) of the saltare libraries."""
-    import saltare_core
-    import saltare_h2
-    import saltare_http1
-    import saltare_tls
-    import saltare_ws
+def components(names=("saltare_http1", "saltare_h2", "saltare_ws", "saltare_tls", "saltare_core")):
+    """(distribution name, version, backend) of the saltare libraries named."""
+    import importlib
 
     found = []
-    for module in (saltare_http1, saltare_h2, saltare_ws, saltare_tls, saltare_core):
-        name = module.__name__.replace("_", "-")
-        found.append((name, module.__version__, getattr(module, "backend", "python")))
+    for import_name in names:
+        module = importlib.import_module(import_name)
+        found.append((import_name.replace("_", "-"), module.__version__, getattr(module, "backend", "python")))
     return found
 
 
@@ -69,14 +65,15 @@ def address(listener, options: dict) -> str:
 
 
 def announce(listener, options: dict, workers: int, loop_name: str) -> None:
-    parts = components()
-    versions = ", ".join(f"{name} {version} {backend}" for name, version, backend in parts if name != "saltare-tls")
+    # Only the libraries this server runs: importing the others would cost memory.
+    parts = components(("saltare_http1", "saltare_core"))
+    versions = ", ".join(f"{name} {version} {backend}" for name, version, backend in parts)
     logs.info(
         f"saltare {__version__} serving on {address(listener, options)} "
         f"({workers} worker{'s' if workers != 1 else ''}, pid {os.getpid()}, python "
         f"{sys.version.split()[0]}, {loop_name} loop; {versions})"
     )
-    slow = [name for name, _, backend in parts if backend == "python" and name in ("saltare-http1", "saltare-core")]
+    slow = [name for name, _, backend in parts if backend == "python"]
     if slow:
         logs.warning(f"pure-Python backend in use for {', '.join(slow)} (SALTARE_PURE=1 or C not built): slower")
 
