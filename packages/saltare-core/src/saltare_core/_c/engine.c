@@ -18,18 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* epoll tokens: connections carry (gen << 32 | slot); the engine's own fds
- * have the top bit set. */
-#define TOKEN_OWN (1ull << 63)
-#define TOKEN_TIMER (TOKEN_OWN | 1)
-#define TOKEN_EVENT (TOKEN_OWN | 2)
-#define TOKEN_LISTENER (TOKEN_OWN | 0x100)
-#define ACCEPTS_PER_POLL 64
-#define EPOLL_BATCH 256
-/* Room that one connection's I/O may need in one poll: a head and its body
- * bytes never exceed one large buffer; at most 5 events. */
-#define ROOM_EVENTS 5u
-
 static ssize_t plain_recv(void *ctx, int fd, char *buf, size_t len)
 {
     (void)ctx;
@@ -62,7 +50,7 @@ uint64_t sc_now_tick(const saltare_core_engine_t *e)
     return (sc_now_ms() - e->start_ms) / e->cfg.tick_ms;
 }
 
-static uint32_t ms_to_ticks(const saltare_core_engine_t *e, uint32_t ms)
+uint32_t sc_ms_to_ticks(const saltare_core_engine_t *e, uint32_t ms)
 {
     return (ms + e->cfg.tick_ms - 1) / e->cfg.tick_ms;
 }
@@ -249,7 +237,7 @@ saltare_core_event_t *sc_emit(saltare_core_engine_t *e, uint32_t kind, sc_conn_t
     return ev;
 }
 
-static void kick(saltare_core_engine_t *e)
+void sc_kick(saltare_core_engine_t *e)
 {
     if (e->kicked)
         return;
@@ -271,10 +259,10 @@ void sc_pending_add(saltare_core_engine_t *e, sc_conn_t *c)
     else
         e->pend_head = slot;
     e->pend_tail = slot;
-    kick(e);
+    sc_kick(e);
 }
 
-static void pending_remove(saltare_core_engine_t *e, sc_conn_t *c)
+void sc_pending_remove(saltare_core_engine_t *e, sc_conn_t *c)
 {
     if (!(c->flags & CF_PENDING))
         return;
@@ -331,7 +319,7 @@ void sc_rearm(saltare_core_engine_t *e, sc_conn_t *c)
     uint64_t at = 0;
     uint32_t candidates[3] = {c->read_deadline, c->write_deadline, 0};
     if (e->cfg.lifetime_ms && !(c->flags & CF_NO_REUSE))
-        candidates[2] = c->born + ms_to_ticks(e, e->cfg.lifetime_ms);
+        candidates[2] = c->born + sc_ms_to_ticks(e, e->cfg.lifetime_ms);
     for (int i = 0; i < 3; i++)
         if (candidates[i] && (!at || candidates[i] < at))
             at = candidates[i];
@@ -347,7 +335,7 @@ void sc_rearm(saltare_core_engine_t *e, sc_conn_t *c)
 
 void sc_set_read_deadline(saltare_core_engine_t *e, sc_conn_t *c, uint32_t timeout_ms)
 {
-    c->read_deadline = timeout_ms ? (uint32_t)(sc_now_tick(e) + ms_to_ticks(e, timeout_ms)) : 0;
+    c->read_deadline = timeout_ms ? (uint32_t)(sc_now_tick(e) + sc_ms_to_ticks(e, timeout_ms)) : 0;
     sc_rearm(e, c);
 }
 
@@ -356,7 +344,7 @@ static void arm_sweep(saltare_core_engine_t *e)
     if (sc_tnode_armed(&e->sweep_node))
         return;
     sc_wheel_add(&e->timers.wheel, &e->sweep_node,
-                 sc_now_tick(e) + ms_to_ticks(e, e->cfg.buffer_idle_ms) + 1);
+                 sc_now_tick(e) + sc_ms_to_ticks(e, e->cfg.buffer_idle_ms) + 1);
     sc_ensure_ticking(e);
 }
 
@@ -380,7 +368,7 @@ void sc_close_conn(saltare_core_engine_t *e, sc_conn_t *c, uint32_t reason)
     if (reason >= SALTARE_CORE_CLOSE_HEADER_TIMEOUT && reason <= SALTARE_CORE_CLOSE_WRITE_TIMEOUT)
         sc_count(e, SALTARE_CORE_C_TIMEOUTS, 1);
     sc_wheel_del(&e->timers.wheel, &c->timer);
-    pending_remove(e, c);
+    sc_pending_remove(e, c);
     sc_wq_free(e, c);
     sc_release_rbuf(e, c);
     close(c->fd);
@@ -400,175 +388,7 @@ void sc_close_conn(saltare_core_engine_t *e, sc_conn_t *c, uint32_t reason)
     e->open--;
     __atomic_fetch_sub(&e->counters[SALTARE_CORE_C_OPEN], 1, __ATOMIC_RELAXED);
     if (e->draining && e->open == 0)
-        kick(e);
-}
-
-/* A new connection in the table; returns NULL (fd untouched) when full. */
-static sc_conn_t *conn_new(saltare_core_engine_t *e, int fd)
-{
-    if (e->free_head == NO_SLOT)
-        return NULL;
-    sc_conn_t *c = &e->conns[e->free_head];
-    e->free_head = c->pend_next;
-    c->fd = fd;
-    c->file_fd = -1;
-    c->ip_ent = NO_SLOT;
-    c->pend_prev = c->pend_next = NO_SLOT;
-    c->born = (uint32_t)sc_now_tick(e);
-    c->state = e->http1 ? ST_IDLE : ST_RAW;
-    c->interest = EPOLLIN;
-    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = sc_handle(e, c)};
-    epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev);
-    e->open++;
-    sc_count(e, SALTARE_CORE_C_OPEN, 1);
-    if (e->http1)
-        sc_set_read_deadline(e, c, e->cfg.header_timeout_ms);
-    else
-        sc_rearm(e, c);
-    return c;
-}
-
-int64_t saltare_core_engine_adopt(saltare_core_engine_t *e, int fd)
-{
-    int flags = fcntl(fd, F_GETFL);
-    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
-        return SALTARE_CORE_OSERROR;
-    sc_conn_t *c = conn_new(e, fd);
-    if (!c)
-        return SALTARE_CORE_FULL;
-    c->flags |= CF_KNOWN;
-    return (int64_t)sc_handle(e, c);
-}
-
-int saltare_core_engine_add_listener(saltare_core_engine_t *e, int fd)
-{
-    if (e->nlisteners == SC_MAX_LISTENERS || e->draining)
-        return SALTARE_CORE_STATE;
-    int flags = fcntl(fd, F_GETFL);
-    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
-        return SALTARE_CORE_OSERROR;
-    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = TOKEN_LISTENER + e->nlisteners};
-    if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
-        return SALTARE_CORE_OSERROR;
-    e->listeners[e->nlisteners].fd = fd;
-    e->listeners[e->nlisteners].active = 1;
-    e->nlisteners++;
-    return 0;
-}
-
-static void listeners_enable(saltare_core_engine_t *e, int on)
-{
-    for (uint32_t i = 0; i < e->nlisteners; i++) {
-        sc_listener_t *l = &e->listeners[i];
-        if (l->active == on)
-            continue;
-        struct epoll_event ev = {.events = EPOLLIN, .data.u64 = TOKEN_LISTENER + i};
-        epoll_ctl(e->epfd, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, l->fd, &ev);
-        l->active = on;
-    }
-}
-
-/* The client address as a table key: 4 bytes for IPv4 (also when mapped
- * into IPv6), 16 for IPv6, 0 for other families. */
-static uint32_t addr_key(const struct sockaddr_storage *ss, uint8_t *key)
-{
-    if (ss->ss_family == AF_INET) {
-        memcpy(key, &((const struct sockaddr_in *)(const void *)ss)->sin_addr, 4);
-        return 4;
-    }
-    if (ss->ss_family == AF_INET6) {
-        const uint8_t *a = ((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr.s6_addr;
-        static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-        if (memcmp(a, mapped, 12) == 0) {
-            memcpy(key, a + 12, 4);
-            return 4;
-        }
-        memcpy(key, a, 16);
-        return 16;
-    }
-    return 0;
-}
-
-static void reject(saltare_core_engine_t *e, int fd)
-{
-    close(fd);
-    sc_count(e, SALTARE_CORE_C_REJECTED, 1);
-}
-
-/* EMFILE/ENFILE: the pending connection cannot be accepted, and leaving it
- * in the backlog would make the listener ready forever (a busy loop). Spend
- * the reserve fd to accept and close it; without a reserve, stop listening
- * for a few ticks. */
-static int survive_fd_exhaustion(saltare_core_engine_t *e, int lfd)
-{
-    if (e->reserve_fd >= 0) {
-        close(e->reserve_fd);
-        int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-        if (fd >= 0)
-            reject(e, fd);
-        e->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-        if (fd >= 0)
-            return 1;
-    }
-    listeners_enable(e, 0);
-    e->accept_paused = 1;
-    sc_wheel_add(&e->timers.wheel, &e->accept_node, sc_now_tick(e) + ms_to_ticks(e, 100));
-    sc_ensure_ticking(e);
-    return 0;
-}
-
-static void accept_ready(saltare_core_engine_t *e, int lfd)
-{
-    for (int i = 0; i < ACCEPTS_PER_POLL && !e->draining && !e->accept_paused; i++) {
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof(ss);
-        int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED)
-                continue;
-            if ((errno == EMFILE || errno == ENFILE) && survive_fd_exhaustion(e, lfd))
-                continue;
-            return;
-        }
-        /* Over a cap: accepted and closed at once, so the backlog drains. */
-        if (e->free_head == NO_SLOT) {
-            reject(e, fd);
-            continue;
-        }
-        uint8_t key[16];
-        uint32_t klen = addr_key(&ss, key);
-        uint32_t ent = NO_SLOT;
-        if (klen && e->cfg.max_per_ip) {
-            ent = sc_iptable_find(&e->per_ip, key, klen);
-            if (ent != NO_SLOT && e->per_ip.ents[ent].a >= e->cfg.max_per_ip) {
-                reject(e, fd);
-                continue;
-            }
-        }
-        if (klen && e->accept_rl &&
-            saltare_core_ratelimit_allow(e->accept_rl, key, klen, (double)sc_now_ms() / 1000.0) == 0) {
-            reject(e, fd);
-            continue;
-        }
-        if (klen && e->cfg.max_per_ip) {
-            if (ent == NO_SLOT)
-                ent = sc_iptable_insert(&e->per_ip, key, klen);
-            e->per_ip.ents[ent].a += 1;
-        }
-        if ((ss.ss_family == AF_INET || ss.ss_family == AF_INET6) && e->cfg.tcp_nodelay) {
-            int one = 1;
-            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        }
-        sc_conn_t *c = conn_new(e, fd);
-        c->ip_ent = ent;
-        sc_count(e, SALTARE_CORE_C_ACCEPTED, 1);
-        if (!e->http1) {
-            c->flags |= CF_KNOWN;
-            sc_emit(e, SALTARE_CORE_EV_OPENED, c, NULL, 0);
-            if (e->nev + ROOM_EVENTS >= e->cfg.max_events)
-                return;
-        }
-    }
+        sc_kick(e);
 }
 
 static void fire(void *ctx, sc_tnode_t *node)
@@ -582,7 +402,7 @@ static void fire(void *ctx, sc_tnode_t *node)
     if (node == &e->accept_node) {
         e->accept_paused = 0;
         if (!e->draining)
-            listeners_enable(e, 1);
+            sc_listeners_enable(e, 1);
         return;
     }
     if (sc_timers_owns(&e->timers, node)) {
@@ -599,7 +419,7 @@ static void fire(void *ctx, sc_tnode_t *node)
     sc_conn_t *c = (sc_conn_t *)(void *)node; /* the timer is the first member */
     uint64_t now = e->timers.wheel.now;
     if (e->cfg.lifetime_ms && !(c->flags & CF_NO_REUSE) &&
-        now >= c->born + ms_to_ticks(e, e->cfg.lifetime_ms)) {
+        now >= c->born + sc_ms_to_ticks(e, e->cfg.lifetime_ms)) {
         c->flags |= CF_NO_REUSE;
         if (c->state == ST_IDLE && !c->wq_head && c->file_fd < 0) {
             sc_close_conn(e, c, SALTARE_CORE_CLOSE_LIFETIME);
@@ -647,7 +467,7 @@ static void run_pending(saltare_core_engine_t *e)
 {
     while (e->pend_head != NO_SLOT && room(e)) {
         sc_conn_t *c = &e->conns[e->pend_head];
-        pending_remove(e, c);
+        sc_pending_remove(e, c);
         if (c->flags & CF_BROKEN)
             sc_close_conn(e, c, SALTARE_CORE_CLOSE_RESET);
         else
@@ -701,13 +521,13 @@ int saltare_core_engine_poll(saltare_core_engine_t *e, uint32_t *used)
         if (token & TOKEN_OWN) {
             uint32_t l = (uint32_t)(token - TOKEN_LISTENER);
             if (token >= TOKEN_LISTENER && l < e->nlisteners && e->listeners[l].active)
-                accept_ready(e, e->listeners[l].fd);
+                sc_accept_ready(e, e->listeners[l].fd);
             continue;
         }
         conn_ready(e, token, ready[i].events);
     }
     if (e->pend_head != NO_SLOT)
-        kick(e); /* work left: make the epoll fd readable again */
+        sc_kick(e); /* work left: make the epoll fd readable again */
     if (e->draining && e->open == 0 && !e->stop_reported) {
         e->stop_reported = 1;
         sc_emit(e, SALTARE_CORE_EV_STOPPED, NULL, NULL, 0);
@@ -717,167 +537,4 @@ int saltare_core_engine_poll(saltare_core_engine_t *e, uint32_t *used)
     used[0] = e->arena_used;
     used[1] = e->hw_used;
     return (int)e->nev;
-}
-
-int saltare_core_engine_finish(saltare_core_engine_t *e, uint64_t handle, int keep_alive)
-{
-    sc_conn_t *c = sc_conn_get(e, handle);
-    if (!c)
-        return SALTARE_CORE_STALE;
-    if (c->state != ST_RESPONDING || !keep_alive || e->draining || (c->flags & CF_NO_REUSE))
-        return saltare_core_engine_close(e, handle, 0);
-    c->flags = (uint8_t)((c->flags & ~CF_KNOWN) | CF_SERVED);
-    c->state = ST_IDLE;
-    c->last_len = 0;
-    if (c->rlen) {
-        /* Pipelined bytes already read: parse them at the next poll. */
-        c->state = ST_HEAD;
-        sc_set_read_deadline(e, c, e->cfg.header_timeout_ms);
-        sc_pending_add(e, c);
-    } else {
-        sc_release_rbuf(e, c);
-        sc_set_read_deadline(e, c, e->cfg.keepalive_timeout_ms);
-    }
-    sc_update_interest(e, c);
-    return 0;
-}
-
-int saltare_core_engine_close(saltare_core_engine_t *e, uint64_t handle, int abort)
-{
-    sc_conn_t *c = sc_conn_get(e, handle);
-    if (!c)
-        return SALTARE_CORE_STALE;
-    if (abort || (!c->wq_head && c->file_fd < 0)) {
-        sc_close_conn(e, c, SALTARE_CORE_CLOSE_LOCAL);
-        return 0;
-    }
-    /* Flush first. The handle goes stale now; the slot lives until the
-     * queue is sent or the write deadline passes. */
-    c->state = ST_CLOSING;
-    c->flags &= (uint8_t)~CF_KNOWN;
-    c->gen++;
-    c->read_deadline = 0;
-    pending_remove(e, c);
-    sc_release_rbuf(e, c);
-    c->interest = 0xff; /* force the MOD: the token carries the new generation */
-    sc_update_interest(e, c);
-    sc_rearm(e, c);
-    return 0;
-}
-
-static int set_paused(saltare_core_engine_t *e, uint64_t handle, int paused)
-{
-    sc_conn_t *c = sc_conn_get(e, handle);
-    if (!c)
-        return SALTARE_CORE_STALE;
-    if (paused) {
-        c->flags |= CF_PAUSED;
-        /* The caller holds the body back: the body deadline does not run. */
-        c->read_deadline = 0;
-    } else {
-        c->flags &= (uint8_t)~CF_PAUSED;
-        if (c->state == ST_BODY_CL || c->state == ST_BODY_CHUNK || c->state == ST_TRAILERS) {
-            c->read_deadline = 0;
-            sc_set_read_deadline(e, c, e->cfg.body_timeout_ms);
-        }
-    }
-    sc_rearm(e, c);
-    sc_update_interest(e, c);
-    return 0;
-}
-
-int saltare_core_engine_pause_reading(saltare_core_engine_t *e, uint64_t handle)
-{
-    return set_paused(e, handle, 1);
-}
-
-int saltare_core_engine_resume_reading(saltare_core_engine_t *e, uint64_t handle)
-{
-    return set_paused(e, handle, 0);
-}
-
-int saltare_core_engine_set_raw(saltare_core_engine_t *e, uint64_t handle)
-{
-    sc_conn_t *c = sc_conn_get(e, handle);
-    if (!c)
-        return SALTARE_CORE_STALE;
-    if (c->state == ST_ERROR)
-        return SALTARE_CORE_STATE;
-    c->state = ST_RAW;
-    c->flags |= CF_KNOWN;
-    c->read_deadline = 0;
-    sc_rearm(e, c);
-    if (c->rlen)
-        sc_pending_add(e, c);
-    sc_update_interest(e, c);
-    return 0;
-}
-
-int saltare_core_engine_peer(const saltare_core_engine_t *e, uint64_t handle,
-                             uint32_t *family_port, uint8_t *addr)
-{
-    sc_conn_t *c = sc_conn_get(e, handle);
-    if (!c)
-        return SALTARE_CORE_STALE;
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof(ss);
-    if (getpeername(c->fd, (struct sockaddr *)&ss, &sl) != 0)
-        return SALTARE_CORE_OSERROR;
-    family_port[0] = ss.ss_family;
-    family_port[1] = 0;
-    memset(addr, 0, 16);
-    if (ss.ss_family == AF_INET) {
-        const struct sockaddr_in *in = (const void *)&ss;
-        family_port[1] = ntohs(in->sin_port);
-        memcpy(addr, &in->sin_addr, 4);
-    } else if (ss.ss_family == AF_INET6) {
-        const struct sockaddr_in6 *in6 = (const void *)&ss;
-        family_port[1] = ntohs(in6->sin6_port);
-        memcpy(addr, &in6->sin6_addr, 16);
-    }
-    return 0;
-}
-
-uint64_t saltare_core_engine_set_timer(saltare_core_engine_t *e, uint32_t delay_ms, uint64_t tag)
-{
-    uint64_t id = sc_timers_add(&e->timers, sc_now_tick(e) + ms_to_ticks(e, delay_ms), tag);
-    if (id)
-        sc_ensure_ticking(e);
-    return id;
-}
-
-int saltare_core_engine_cancel_timer(saltare_core_engine_t *e, uint64_t id)
-{
-    return sc_timers_cancel(&e->timers, id);
-}
-
-void saltare_core_engine_shutdown(saltare_core_engine_t *e)
-{
-    if (e->draining)
-        return;
-    listeners_enable(e, 0);
-    e->draining = 1;
-    sc_wheel_del(&e->timers.wheel, &e->accept_node);
-    /* Idle connections have nothing in flight: close them now. */
-    for (uint32_t i = 0; i < e->cfg.max_connections; i++) {
-        sc_conn_t *c = &e->conns[i];
-        if (c->state == ST_IDLE && !c->wq_head && c->file_fd < 0)
-            sc_close_conn(e, c, SALTARE_CORE_CLOSE_SHUTDOWN);
-    }
-    kick(e);
-}
-
-void saltare_core_engine_stats(const saltare_core_engine_t *e, uint64_t *out)
-{
-    const sc_class_t *s = &e->pool.cls[SC_SMALL], *l = &e->pool.cls[SC_LARGE];
-    out[SALTARE_CORE_S_CONNECTIONS] = e->open;
-    out[SALTARE_CORE_S_SMALL_TOTAL] = s->total;
-    out[SALTARE_CORE_S_SMALL_IN_USE] = s->in_use;
-    out[SALTARE_CORE_S_SMALL_RESIDENT] = s->n_resident;
-    out[SALTARE_CORE_S_LARGE_TOTAL] = l->total;
-    out[SALTARE_CORE_S_LARGE_IN_USE] = l->in_use;
-    out[SALTARE_CORE_S_LARGE_RESIDENT] = l->n_resident;
-    out[SALTARE_CORE_S_RELEASED] = e->pool.released_total;
-    out[SALTARE_CORE_S_TIMERS_ARMED] = e->timers.wheel.count;
-    out[SALTARE_CORE_S_CONN_BYTES] = sizeof(sc_conn_t);
 }

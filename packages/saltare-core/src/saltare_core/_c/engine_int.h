@@ -91,6 +91,18 @@ struct saltare_core_engine {
     saltare_http1_header_t *headers;   /* limits.max_headers entries */
 };
 
+/* epoll tokens: connections carry (gen << 32 | slot); the engine's own fds
+ * have the top bit set. */
+#define TOKEN_OWN (1ull << 63)
+#define TOKEN_TIMER (TOKEN_OWN | 1)
+#define TOKEN_EVENT (TOKEN_OWN | 2)
+#define TOKEN_LISTENER (TOKEN_OWN | 0x100)
+#define ACCEPTS_PER_POLL 64
+#define EPOLL_BATCH 256
+/* Room that one connection's I/O may need in one poll: a head and its body
+ * bytes never exceed one large buffer; at most 5 events. */
+#define ROOM_EVENTS 5u
+
 /* engine.c */
 uint64_t sc_now_ms(void);
 uint64_t sc_now_tick(const saltare_core_engine_t *e);
@@ -106,6 +118,14 @@ void sc_rearm(saltare_core_engine_t *e, sc_conn_t *c);
 void sc_set_read_deadline(saltare_core_engine_t *e, sc_conn_t *c, uint32_t timeout_ms);
 void sc_close_conn(saltare_core_engine_t *e, sc_conn_t *c, uint32_t reason);
 void sc_release_rbuf(saltare_core_engine_t *e, sc_conn_t *c);
+
+uint32_t sc_ms_to_ticks(const saltare_core_engine_t *e, uint32_t ms);
+void sc_kick(saltare_core_engine_t *e);
+void sc_pending_remove(saltare_core_engine_t *e, sc_conn_t *c);
+void sc_listeners_enable(saltare_core_engine_t *e, int on);
+
+/* accept.c */
+void sc_accept_ready(saltare_core_engine_t *e, int lfd);
 
 /* conn.c */
 void sc_conn_readable(saltare_core_engine_t *e, sc_conn_t *c);

@@ -1,0 +1,181 @@
+/* saltare-core: listeners and accepting: caps, the accept rate limit,
+ * EMFILE survival, new connections in the table. */
+#define _GNU_SOURCE
+#include "engine_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* A new connection in the table; returns NULL (fd untouched) when full. */
+static sc_conn_t *conn_new(saltare_core_engine_t *e, int fd)
+{
+    if (e->free_head == NO_SLOT)
+        return NULL;
+    sc_conn_t *c = &e->conns[e->free_head];
+    e->free_head = c->pend_next;
+    c->fd = fd;
+    c->file_fd = -1;
+    c->ip_ent = NO_SLOT;
+    c->pend_prev = c->pend_next = NO_SLOT;
+    c->born = (uint32_t)sc_now_tick(e);
+    c->state = e->http1 ? ST_IDLE : ST_RAW;
+    c->interest = EPOLLIN;
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = sc_handle(e, c)};
+    epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev);
+    e->open++;
+    sc_count(e, SALTARE_CORE_C_OPEN, 1);
+    if (e->http1)
+        sc_set_read_deadline(e, c, e->cfg.header_timeout_ms);
+    else
+        sc_rearm(e, c);
+    return c;
+}
+
+int64_t saltare_core_engine_adopt(saltare_core_engine_t *e, int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+        return SALTARE_CORE_OSERROR;
+    sc_conn_t *c = conn_new(e, fd);
+    if (!c)
+        return SALTARE_CORE_FULL;
+    c->flags |= CF_KNOWN;
+    return (int64_t)sc_handle(e, c);
+}
+
+int saltare_core_engine_add_listener(saltare_core_engine_t *e, int fd)
+{
+    if (e->nlisteners == SC_MAX_LISTENERS || e->draining)
+        return SALTARE_CORE_STATE;
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+        return SALTARE_CORE_OSERROR;
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = TOKEN_LISTENER + e->nlisteners};
+    if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+        return SALTARE_CORE_OSERROR;
+    e->listeners[e->nlisteners].fd = fd;
+    e->listeners[e->nlisteners].active = 1;
+    e->nlisteners++;
+    return 0;
+}
+
+void sc_listeners_enable(saltare_core_engine_t *e, int on)
+{
+    for (uint32_t i = 0; i < e->nlisteners; i++) {
+        sc_listener_t *l = &e->listeners[i];
+        if (l->active == on)
+            continue;
+        struct epoll_event ev = {.events = EPOLLIN, .data.u64 = TOKEN_LISTENER + i};
+        epoll_ctl(e->epfd, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, l->fd, &ev);
+        l->active = on;
+    }
+}
+
+/* The client address as a table key: 4 bytes for IPv4 (also when mapped
+ * into IPv6), 16 for IPv6, 0 for other families. */
+static uint32_t addr_key(const struct sockaddr_storage *ss, uint8_t *key)
+{
+    if (ss->ss_family == AF_INET) {
+        memcpy(key, &((const struct sockaddr_in *)(const void *)ss)->sin_addr, 4);
+        return 4;
+    }
+    if (ss->ss_family == AF_INET6) {
+        const uint8_t *a = ((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr.s6_addr;
+        static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        if (memcmp(a, mapped, 12) == 0) {
+            memcpy(key, a + 12, 4);
+            return 4;
+        }
+        memcpy(key, a, 16);
+        return 16;
+    }
+    return 0;
+}
+
+static void reject(saltare_core_engine_t *e, int fd)
+{
+    close(fd);
+    sc_count(e, SALTARE_CORE_C_REJECTED, 1);
+}
+
+/* EMFILE/ENFILE: the pending connection cannot be accepted, and leaving it
+ * in the backlog would make the listener ready forever (a busy loop). Spend
+ * the reserve fd to accept and close it; without a reserve, stop listening
+ * for a few ticks. */
+static int survive_fd_exhaustion(saltare_core_engine_t *e, int lfd)
+{
+    if (e->reserve_fd >= 0) {
+        close(e->reserve_fd);
+        int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd >= 0)
+            reject(e, fd);
+        e->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (fd >= 0)
+            return 1;
+    }
+    sc_listeners_enable(e, 0);
+    e->accept_paused = 1;
+    sc_wheel_add(&e->timers.wheel, &e->accept_node, sc_now_tick(e) + sc_ms_to_ticks(e, 100));
+    sc_ensure_ticking(e);
+    return 0;
+}
+
+void sc_accept_ready(saltare_core_engine_t *e, int lfd)
+{
+    for (int i = 0; i < ACCEPTS_PER_POLL && !e->draining && !e->accept_paused; i++) {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof(ss);
+        int fd = accept4(lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            if ((errno == EMFILE || errno == ENFILE) && survive_fd_exhaustion(e, lfd))
+                continue;
+            return;
+        }
+        /* Over a cap: accepted and closed at once, so the backlog drains. */
+        if (e->free_head == NO_SLOT) {
+            reject(e, fd);
+            continue;
+        }
+        uint8_t key[16];
+        uint32_t klen = addr_key(&ss, key);
+        uint32_t ent = NO_SLOT;
+        if (klen && e->cfg.max_per_ip) {
+            ent = sc_iptable_find(&e->per_ip, key, klen);
+            if (ent != NO_SLOT && e->per_ip.ents[ent].a >= e->cfg.max_per_ip) {
+                reject(e, fd);
+                continue;
+            }
+        }
+        if (klen && e->accept_rl &&
+            saltare_core_ratelimit_allow(e->accept_rl, key, klen, (double)sc_now_ms() / 1000.0) == 0) {
+            reject(e, fd);
+            continue;
+        }
+        if (klen && e->cfg.max_per_ip) {
+            if (ent == NO_SLOT)
+                ent = sc_iptable_insert(&e->per_ip, key, klen);
+            e->per_ip.ents[ent].a += 1;
+        }
+        if ((ss.ss_family == AF_INET || ss.ss_family == AF_INET6) && e->cfg.tcp_nodelay) {
+            int one = 1;
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        }
+        sc_conn_t *c = conn_new(e, fd);
+        c->ip_ent = ent;
+        sc_count(e, SALTARE_CORE_C_ACCEPTED, 1);
+        if (!e->http1) {
+            c->flags |= CF_KNOWN;
+            sc_emit(e, SALTARE_CORE_EV_OPENED, c, NULL, 0);
+            if (e->nev + ROOM_EVENTS >= e->cfg.max_events)
+                return;
+        }
+    }
+}

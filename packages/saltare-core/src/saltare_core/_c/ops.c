@@ -1,0 +1,172 @@
+/* saltare-core: the handle operations that are not about bytes (engine.h):
+ * finish, close, pause/resume, raw mode, peer, timers, graceful stop, stats. */
+#define _GNU_SOURCE
+#include "engine_int.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+int saltare_core_engine_finish(saltare_core_engine_t *e, uint64_t handle, int keep_alive)
+{
+    sc_conn_t *c = sc_conn_get(e, handle);
+    if (!c)
+        return SALTARE_CORE_STALE;
+    if (c->state != ST_RESPONDING || !keep_alive || e->draining || (c->flags & CF_NO_REUSE))
+        return saltare_core_engine_close(e, handle, 0);
+    c->flags = (uint8_t)((c->flags & ~CF_KNOWN) | CF_SERVED);
+    c->state = ST_IDLE;
+    c->last_len = 0;
+    if (c->rlen) {
+        /* Pipelined bytes already read: parse them at the next poll. */
+        c->state = ST_HEAD;
+        sc_set_read_deadline(e, c, e->cfg.header_timeout_ms);
+        sc_pending_add(e, c);
+    } else {
+        sc_release_rbuf(e, c);
+        sc_set_read_deadline(e, c, e->cfg.keepalive_timeout_ms);
+    }
+    sc_update_interest(e, c);
+    return 0;
+}
+
+int saltare_core_engine_close(saltare_core_engine_t *e, uint64_t handle, int abort)
+{
+    sc_conn_t *c = sc_conn_get(e, handle);
+    if (!c)
+        return SALTARE_CORE_STALE;
+    if (abort || (!c->wq_head && c->file_fd < 0)) {
+        sc_close_conn(e, c, SALTARE_CORE_CLOSE_LOCAL);
+        return 0;
+    }
+    /* Flush first. The handle goes stale now; the slot lives until the
+     * queue is sent or the write deadline passes. */
+    c->state = ST_CLOSING;
+    c->flags &= (uint8_t)~CF_KNOWN;
+    c->gen++;
+    c->read_deadline = 0;
+    sc_pending_remove(e, c);
+    sc_release_rbuf(e, c);
+    c->interest = 0xff; /* force the MOD: the token carries the new generation */
+    sc_update_interest(e, c);
+    sc_rearm(e, c);
+    return 0;
+}
+
+static int set_paused(saltare_core_engine_t *e, uint64_t handle, int paused)
+{
+    sc_conn_t *c = sc_conn_get(e, handle);
+    if (!c)
+        return SALTARE_CORE_STALE;
+    if (paused) {
+        c->flags |= CF_PAUSED;
+        /* The caller holds the body back: the body deadline does not run. */
+        c->read_deadline = 0;
+    } else {
+        c->flags &= (uint8_t)~CF_PAUSED;
+        if (c->state == ST_BODY_CL || c->state == ST_BODY_CHUNK || c->state == ST_TRAILERS) {
+            c->read_deadline = 0;
+            sc_set_read_deadline(e, c, e->cfg.body_timeout_ms);
+        }
+    }
+    sc_rearm(e, c);
+    sc_update_interest(e, c);
+    return 0;
+}
+
+int saltare_core_engine_pause_reading(saltare_core_engine_t *e, uint64_t handle)
+{
+    return set_paused(e, handle, 1);
+}
+
+int saltare_core_engine_resume_reading(saltare_core_engine_t *e, uint64_t handle)
+{
+    return set_paused(e, handle, 0);
+}
+
+int saltare_core_engine_set_raw(saltare_core_engine_t *e, uint64_t handle)
+{
+    sc_conn_t *c = sc_conn_get(e, handle);
+    if (!c)
+        return SALTARE_CORE_STALE;
+    if (c->state == ST_ERROR)
+        return SALTARE_CORE_STATE;
+    c->state = ST_RAW;
+    c->flags |= CF_KNOWN;
+    c->read_deadline = 0;
+    sc_rearm(e, c);
+    if (c->rlen)
+        sc_pending_add(e, c);
+    sc_update_interest(e, c);
+    return 0;
+}
+
+int saltare_core_engine_peer(const saltare_core_engine_t *e, uint64_t handle,
+                             uint32_t *family_port, uint8_t *addr)
+{
+    sc_conn_t *c = sc_conn_get(e, handle);
+    if (!c)
+        return SALTARE_CORE_STALE;
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    if (getpeername(c->fd, (struct sockaddr *)&ss, &sl) != 0)
+        return SALTARE_CORE_OSERROR;
+    family_port[0] = ss.ss_family;
+    family_port[1] = 0;
+    memset(addr, 0, 16);
+    if (ss.ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const void *)&ss;
+        family_port[1] = ntohs(in->sin_port);
+        memcpy(addr, &in->sin_addr, 4);
+    } else if (ss.ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const void *)&ss;
+        family_port[1] = ntohs(in6->sin6_port);
+        memcpy(addr, &in6->sin6_addr, 16);
+    }
+    return 0;
+}
+
+uint64_t saltare_core_engine_set_timer(saltare_core_engine_t *e, uint32_t delay_ms, uint64_t tag)
+{
+    uint64_t id = sc_timers_add(&e->timers, sc_now_tick(e) + sc_ms_to_ticks(e, delay_ms), tag);
+    if (id)
+        sc_ensure_ticking(e);
+    return id;
+}
+
+int saltare_core_engine_cancel_timer(saltare_core_engine_t *e, uint64_t id)
+{
+    return sc_timers_cancel(&e->timers, id);
+}
+
+void saltare_core_engine_shutdown(saltare_core_engine_t *e)
+{
+    if (e->draining)
+        return;
+    sc_listeners_enable(e, 0);
+    e->draining = 1;
+    sc_wheel_del(&e->timers.wheel, &e->accept_node);
+    /* Idle connections have nothing in flight: close them now. */
+    for (uint32_t i = 0; i < e->cfg.max_connections; i++) {
+        sc_conn_t *c = &e->conns[i];
+        if (c->state == ST_IDLE && !c->wq_head && c->file_fd < 0)
+            sc_close_conn(e, c, SALTARE_CORE_CLOSE_SHUTDOWN);
+    }
+    sc_kick(e);
+}
+
+void saltare_core_engine_stats(const saltare_core_engine_t *e, uint64_t *out)
+{
+    const sc_class_t *s = &e->pool.cls[SC_SMALL], *l = &e->pool.cls[SC_LARGE];
+    out[SALTARE_CORE_S_CONNECTIONS] = e->open;
+    out[SALTARE_CORE_S_SMALL_TOTAL] = s->total;
+    out[SALTARE_CORE_S_SMALL_IN_USE] = s->in_use;
+    out[SALTARE_CORE_S_SMALL_RESIDENT] = s->n_resident;
+    out[SALTARE_CORE_S_LARGE_TOTAL] = l->total;
+    out[SALTARE_CORE_S_LARGE_IN_USE] = l->in_use;
+    out[SALTARE_CORE_S_LARGE_RESIDENT] = l->n_resident;
+    out[SALTARE_CORE_S_RELEASED] = e->pool.released_total;
+    out[SALTARE_CORE_S_TIMERS_ARMED] = e->timers.wheel.count;
+    out[SALTARE_CORE_S_CONN_BYTES] = sizeof(sc_conn_t);
+}
