@@ -17,7 +17,12 @@ def test_saltare_pure_forces_python():
 
 
 def test_c_is_the_default_when_built():
-    expected = "c saltare_core._cbackend" if saltare_core.backend == "c" else "python saltare_core._pyengine"
+    try:
+        from saltare_core import _native  # noqa: F401
+    except ImportError:
+        expected = "python saltare_core._pyengine"
+    else:
+        expected = "c saltare_core._cbackend"
     assert backend_in_subprocess(SALTARE_PURE="0") == expected
 
 
