@@ -29,13 +29,12 @@ def serve_engine(backend_name: str, port: int) -> None:
     engine.add_listener(listeners.tcp("127.0.0.1", port))
     loop = asyncio.new_event_loop()
     HEAD, END = events.HEAD, events.END
-    write, finish = engine.write, engine.finish
+    respond = engine.respond
 
     def ready() -> None:
         for event in engine.poll():
             if event.kind == HEAD and not event.info.has_body or event.kind == END:
-                write(event.handle, RESPONSE)
-                finish(event.handle)
+                respond(event.handle, RESPONSE)
         deadline = engine.next_deadline()
         if deadline is not None:
             loop.call_later(deadline, ready)

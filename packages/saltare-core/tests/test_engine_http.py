@@ -235,3 +235,26 @@ def test_sendfile_serves_a_file(serve, pump, recv_until, tmp_path):
         data = recv_until(client, lambda d: len(d.partition(b"\r\n\r\n")[2]) >= expect)
         pump(engine, lambda s: engine.pending(handle) <= 0)
     assert data.partition(b"\r\n\r\n")[2] == payload[10:]
+
+
+def test_respond_writes_and_finishes_in_one_call(serve, pump, recv_until):
+    engine, listener, _ = serve()
+    response = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"
+    request = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n"
+
+    def next_head() -> int:
+        seen = pump(engine, lambda s: any(e.kind == events.HEAD for e in s), None)
+        return next(e.handle for e in seen if e.kind == events.HEAD)
+
+    with socket.create_connection(listener.getsockname()) as client:
+        for _ in range(2):  # kept alive: the second request comes on the same connection
+            client.sendall(request)
+            assert engine.respond(next_head(), response) == 0
+            assert recv_until(client, lambda d: d.endswith(b"ok")) == response
+        client.sendall(request)
+        handle = next_head()
+        assert engine.respond(handle, response, keep_alive=False) == 0
+        assert recv_until(client, lambda d: d.endswith(b"ok")) == response
+        client.settimeout(10)
+        assert client.recv(1) == b""  # closed after the flush
+    assert engine.respond(handle, response) == -1  # the handle is stale now

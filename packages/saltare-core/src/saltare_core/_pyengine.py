@@ -427,6 +427,14 @@ class Engine(ConnIO):
         return events
 
     # -- handle operations -----------------------------------------------
+    def respond(self, handle: int, data: bytes, keep_alive: bool = True) -> int:
+        """write() and finish() in one call: a whole response. Returns the
+        pending byte count, or -1 when the connection is gone."""
+        pending = self.write(handle, data)
+        if pending >= 0:
+            self.finish(handle, keep_alive)
+        return pending
+
     def finish(self, handle: int, keep_alive: bool = True) -> bool:
         """The response is written: keep the connection for the next request
         (pipelined bytes are parsed at the next poll) or close it after the flush."""
