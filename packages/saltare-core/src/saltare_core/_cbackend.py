@@ -119,13 +119,14 @@ class Engine:
         arena = self._arena[: used[0]] if used[0] else b""
         words = self._words
         out = []
-        for (handle, value, kind, aux, off, length, hdr, nh, *offsets, minor, _) in _EVENT.iter_unpack(
-            self._events[: n * _EVENT.size]
+        for (handle, value, kind, aux, off, length, hdr, nh, mo, ml, to, tl, po, pl, qo, ql, minor, _) in (
+            _EVENT.iter_unpack(self._events[: n * _EVENT.size])
         ):
             data = arena[off : off + length] if length else b""
             info = None
             if kind == HEAD:
-                info = _new_head(RequestHead, (data, *offsets, minor, aux, value, tuple(words[hdr : hdr + 4 * nh])))
+                offsets = words[hdr : hdr + 4 * nh].tolist()
+                info = _new_head(RequestHead, (data, mo, ml, to, tl, po, pl, qo, ql, minor, aux, value, offsets))
             elif kind == END:
                 info = fields(data, words[hdr : hdr + 4 * nh]) if nh else []
                 data = b""

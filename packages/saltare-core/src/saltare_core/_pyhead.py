@@ -45,5 +45,5 @@ def request_head(raw: bytes, request) -> RequestHead:
     return RequestHead(
         bytes(head), start, len(request.method), target_off, len(target), path_off, path_len,
         query_off, query_len, 1 if request.http_version == "1.1" else 0, flags,
-        request.content_length or 0, tuple(offsets),
+        request.content_length or 0, offsets,
     )

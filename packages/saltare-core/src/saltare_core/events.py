@@ -64,7 +64,7 @@ class RequestHead(NamedTuple):
     http_minor: int
     flags: int
     content_length_value: int
-    header_offsets: tuple
+    header_offsets: list
     """4 ints per field: name offset, name length, value offset, value length."""
 
     @property
