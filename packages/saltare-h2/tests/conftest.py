@@ -397,9 +397,17 @@ class RawClient:
                     break
                 self.frames.append((frame_type, flags, stream_id & 0x7FFFFFFF, self.buffer[9 : 9 + length]))
                 if frame_type == 4 and not flags & 1:
-                    self.send(frame(4, 1, 0))  # acknowledge the server's SETTINGS
+                    self.acknowledge_settings()
                 self.buffer = self.buffer[9 + length :]
         raise AssertionError(f"condition not met; frames: {self.frames[-10:]}")
+
+    def acknowledge_settings(self) -> None:
+        # A courtesy: the server may have sent GOAWAY and closed already, and
+        # the frames still to be read are in our receive buffer.
+        try:
+            self.send(frame(4, 1, 0))
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def goaway(self) -> ErrorCode:
         """Reads up to the server's GOAWAY; its error code."""

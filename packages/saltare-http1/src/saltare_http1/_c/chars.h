@@ -4,7 +4,7 @@
  * table and a field-name table that lower-cases and validates in one
  * load: a byte is classified by one indexed load instead of a chain of
  * comparisons. All are `static const` (no mutable state), and
- * tests/c/test_parser.c checks every entry against the grammar it stands
+ * tests/c/test_tables.c checks every entry against the grammar it stands
  * for. The SWAR helpers below let the long runs (request-target, field
  * values) be scanned eight bytes at a time.
  */
