@@ -45,14 +45,14 @@ def clean_env(extra: dict) -> dict:
 class Served:
     """A `python -m saltare` subprocess in its own process group."""
 
-    def __init__(self, args, env: dict, port: int | None, cwd=None) -> None:
+    def __init__(self, args, env: dict, port: int | None, cwd=None, pass_fds=()) -> None:
         self.port = port
         self.log = tempfile.TemporaryFile()
         cmd = [sys.executable, "-m", "saltare", *args]
         if port is not None:
             cmd += ["--host", "127.0.0.1", "--port", str(port)]
         self.proc = subprocess.Popen(cmd, env=env, cwd=cwd or PACKAGE, stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+                                     start_new_session=True, pass_fds=pass_fds)
 
     @property
     def url(self) -> str:
@@ -102,8 +102,9 @@ def serve(backend):
     """serve(*args, env=None, ready=True) -> Served on a free port; stopped after the test."""
     started = []
 
-    def start(*args, env=None, ready=True, port=True, cwd=None) -> Served:
-        served = Served(list(args), clean_env({**backend, **(env or {})}), free_port() if port else None, cwd)
+    def start(*args, env=None, ready=True, port=True, cwd=None, pass_fds=()) -> Served:
+        served = Served(list(args), clean_env({**backend, **(env or {})}), free_port() if port else None, cwd,
+                        pass_fds)
         started.append(served)
         return served.wait_ready() if ready else served
 

@@ -130,6 +130,16 @@ def test_unix_socket(serve, tmp_path):
     assert not os.path.exists(path)
 
 
+def test_inherited_listening_socket(serve):
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+        served = serve("testapps:app", *APP, "--fd", str(listener.fileno()), ready=False, port=False,
+                       pass_fds=[listener.fileno()])
+        served.port = port
+        served.wait_ready()
+        assert httpx.get(served.url + "/scope", timeout=WAIT).json()["server"] == ["127.0.0.1", port]
+
+
 def worker_pids(served, count: int) -> set:
     pids = set()
     with httpx.Client(timeout=WAIT, limits=httpx.Limits(max_keepalive_connections=0)) as client:

@@ -17,7 +17,6 @@ ASGI = {"version": "3.0", "spec_version": "2.3"}
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 # Buffered request-body bytes above which reading pauses until the app consumes them.
 BODY_HIGH_WATER = 65536
-_DISCONNECT = {"type": "http.disconnect"}
 
 
 def plain_response(status: int, text: bytes, keep_alive: bool = False) -> bytes:
@@ -127,7 +126,7 @@ class RequestCycle:
                 self.last_delivered = self.body_done
                 return {"type": "http.request", "body": data, "more_body": not self.body_done}
             if self.disconnected or self.complete:
-                return _DISCONNECT
+                return {"type": "http.disconnect"}
             if self.last_delivered:
                 # Everything was delivered: wait for the disconnect or the end of the response.
                 self.waiter = self.server.loop.create_future()
@@ -177,16 +176,15 @@ class RequestCycle:
             raise RuntimeError(f"unexpected ASGI message {kind!r}")
 
     def _head(self) -> bytes:
-        headers = list(self.response_headers)
-        headers += self.server.extra_headers()
-        head = write_response_head(self.status, headers, request_method=self.method,
+        head = write_response_head(self.status, self.response_headers, request_method=self.method,
                                    http_version=self.http_version,
                                    keep_alive=self.keep_alive and not self.server.draining)
         self.framing = head.framing
         self.length = head.content_length
         self.keep_alive = head.keep_alive
         self.head_written = True
-        return head.data
+        # The server's own fields (checked once at start-up) go before the blank line.
+        return head.data[:-2] + self.server.extra_fields()
 
     def _frame(self, body: bytes, final: bool) -> bytes:
         framing = self.framing
@@ -204,7 +202,17 @@ class RequestCycle:
 
     async def _body(self, body: bytes, more_body: bool) -> None:
         final = not more_body
-        out = self._frame(body, final) if self.head_written else self._head() + self._frame(body, final)
+        if self.head_written:
+            out = self._frame(body, final)
+        else:
+            out = self._head() + self._frame(body, final)
+            if final and not self.trailers and not self.disconnected:
+                # A whole response in one engine call (write + finish).
+                self.complete = True
+                self.bytes_out += len(out)
+                self._wake()
+                self.server.respond(self, out, self._reusable())
+                return
         await self._flush(out)
         if final and not self.trailers:
             self._finish()
@@ -253,25 +261,26 @@ class RequestCycle:
             await self.drain
             self.drain = None
 
+    def _reusable(self) -> bool:
+        # An unread request body would be taken for the next request: close instead.
+        return self.keep_alive and self.body_done and not self.server.draining
+
     def _finish(self) -> None:
         self.complete = True
         self._wake()
-        # An unread request body would be taken for the next request: close instead.
-        keep_alive = self.keep_alive and self.body_done and not self.server.draining
-        self.server.done(self, keep_alive)
+        self.server.done(self, self._reusable())
 
     async def run(self, app) -> None:
         """Run the app for this request; answer 500 or close on its failures."""
         try:
             await app(self.scope, self.receive, self.send)
-        except BaseException as exc:
-            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                raise
+        except Exception as exc:
             logs.exception("exception in the ASGI application", exc)
             self._fail()
-            if not isinstance(exc, Exception):
-                raise
             return
+        except BaseException:  # cancelled by a shutdown past its grace period
+            self._fail()
+            raise
         if not self.complete:
             if not self.started:
                 logs.error("the ASGI application returned without a response")

@@ -56,15 +56,15 @@ def exception(message: str, exc: BaseException) -> None:
         write(f"saltare[{os.getpid()}] error: {message}\n{text.rstrip()}")
 
 
-def http_date() -> bytes:
-    """The Date header value (RFC 9110 IMF-fixdate), formatted once per second."""
+def date_field() -> bytes:
+    """The `date` header line (RFC 9110 IMF-fixdate), formatted once per second."""
     global _date_second, _date_value
     now = int(time.time())
     if now != _date_second:
         t = time.gmtime(now)
         _date_value = (
-            f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year} "
-            f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} GMT"
+            f"date: {_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year} "
+            f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} GMT\r\n"
         ).encode()
         _date_second = now
     return _date_value

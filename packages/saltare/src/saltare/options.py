@@ -5,7 +5,11 @@ arguments of `saltare.run()` and the README flag table all derive from
 OPTIONS (tests check the README against it).
 """
 
+import re
 from typing import Any, Callable, NamedTuple
+
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_VALUE = re.compile(r"[\t\x20-\x7e]*")
 
 
 class Option(NamedTuple):
@@ -53,8 +57,8 @@ def port(text: str) -> int:
 
 def header(text: str) -> str:
     name, sep, value = text.partition(":")
-    if not sep or not name.strip():
-        raise ValueError("expected NAME:VALUE")
+    if not sep or not _TOKEN.fullmatch(name.strip()) or not _VALUE.fullmatch(value.strip()):
+        raise ValueError("expected NAME:VALUE with a token NAME and a printable VALUE")
     return text
 
 

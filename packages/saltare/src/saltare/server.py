@@ -11,6 +11,7 @@ import signal
 import saltare_core
 from saltare_core import events as ev
 from saltare_core.config import EngineConfig, Http1Limits
+from saltare_http1 import write_response_head
 
 from . import logs, memory
 from .asgi_http import ASGI, RequestCycle, percent_decode, plain_response
@@ -53,6 +54,17 @@ def make_engine(config: EngineConfig):
     return core_python.Engine(config, http1=http1_python)
 
 
+def static_fields(options: dict) -> bytes:
+    """The `server` and `--header` lines, checked by the response writer once."""
+    fields = [(b"server", b"saltare")] if options["server_header"] else []
+    for text in options["header"]:
+        name, _, value = text.partition(":")
+        fields.append((name.strip().lower().encode("latin-1"), value.strip().encode("latin-1")))
+    # HEAD: the writer adds no framing field of its own. Raises ValueError on a bad field.
+    head = write_response_head(200, fields, request_method=b"HEAD").data
+    return head[head.index(b"\r\n") + 2 : -2]
+
+
 def server_address(listener) -> tuple:
     name = listener.getsockname()
     if isinstance(name, str):
@@ -83,12 +95,7 @@ class Server:
         self.limit = options["limit_concurrency"]
         self.max_requests = options["limit_max_requests"]
         self.access_log = options["access_log"]
-        self.static_headers = []
-        if options["server_header"]:
-            self.static_headers.append((b"server", b"saltare"))
-        for text in options["header"]:
-            name, _, value = text.partition(":")
-            self.static_headers.append((name.strip().lower().encode("latin-1"), value.strip().encode("latin-1")))
+        self.static_fields = static_fields(options)
         self.date_header = options["date_header"]
         self.trusted = None
         if options["proxy_headers"]:
@@ -255,16 +262,25 @@ class Server:
 
     # -- called by cycles --------------------------------------------------
 
-    def extra_headers(self) -> list:
+    def extra_fields(self) -> bytes:
+        """`server`, `--header` and `date` lines and the blank line ending the head."""
         if self.date_header:
-            return self.static_headers + [(b"date", logs.http_date())]
-        return self.static_headers
+            return self.static_fields + logs.date_field() + b"\r\n"
+        return self.static_fields + b"\r\n"
 
     def done(self, cycle: RequestCycle, keep_alive: bool) -> None:
         """The response is complete: the connection goes back to the engine."""
         if self.cycles.get(cycle.handle) is cycle:
             del self.cycles[cycle.handle]
             self.engine.finish(cycle.handle, keep_alive)
+        self._count(cycle)
+
+    def respond(self, cycle: RequestCycle, data: bytes, keep_alive: bool) -> None:
+        """A whole response at once: written, and the connection handed back, in one call."""
+        if self.cycles.get(cycle.handle) is cycle:
+            del self.cycles[cycle.handle]
+            if self.engine.respond(cycle.handle, data, keep_alive) < 0:
+                cycle.disconnected = True
         self._count(cycle)
 
     def abort(self, cycle: RequestCycle) -> None:
