@@ -58,17 +58,18 @@ def test_alpn_choice(backend, certs, server_config, serve, client_context, round
 
 @pytest.mark.parametrize(("hostname", "expected"), [
     ("localhost", "server"),
-    ("api.example.com", "api"),
     ("API.Example.COM", "api"),
     ("x.wild.example.com", "wild"),
-    ("wild.example.com", "server"),  # a wildcard matches one label, not zero
+    ("other.example.com", "wild"),  # the wildcard listed first ...
+    ("api.example.com", "api"),  # ... loses to an exact name listed later
+    ("example.com", "server"),  # a wildcard matches one label, not zero
     ("a.b.wild.example.com", "server"),  # ... nor two
     ("unknown.example.org", "server"),
 ])
 def test_sni_picks_the_certificate(backend, certs, server_config, serve, hostname, expected):
     config = server_config._replace(sni_certs=(
+        SNICert(("*.wild.example.com", "*.example.com"), certs.wild.cert, certs.wild.key),
         SNICert(("api.example.com",), certs.api.cert, certs.api.key),
-        SNICert(("*.wild.example.com",), certs.wild.cert, certs.wild.key),
     ))
     server = serve(backend, backend.TLSContext(config))
     client = ssl.create_default_context()
