@@ -100,6 +100,8 @@ static int configure(saltare_tls_ctx_t *ctx, SSL_CTX *s, char *err, size_t err_l
     SSL_CTX_set_options(s, SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE |
                                SSL_OP_NO_RENEGOTIATION);
     SSL_CTX_clear_options(s, SSL_OP_NO_TICKET);
+    /* An idle session keeps no record buffers (as CPython's ssl does). */
+    SSL_CTX_set_mode(s, SSL_MODE_RELEASE_BUFFERS);
     if (!SSL_CTX_set_num_tickets(s, ctx->num_tickets)) return SALTARE_TLS_E_NOMEM;
     SSL_CTX_set_session_cache_mode(s, SSL_SESS_CACHE_SERVER);
     SSL_CTX_sess_set_cache_size(s, (long)ctx->session_cache_size);
