@@ -42,6 +42,9 @@ class Supervisor:
         self.master_pid = os.getpid()
 
     def run(self) -> int:
+        # What every worker imports anyway, imported once here so that its pages stay shared.
+        from . import server  # noqa: F401
+
         gc.collect()
         gc.freeze()  # the app's objects stay shared copy-on-write in every worker
         wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
