@@ -151,6 +151,14 @@ def test_pathsend_uses_the_file(server):
         assert response.content == file.read()
 
 
+def test_zerocopysend_with_offsets(server):
+    response = httpx.get(server.url + "/zerocopy", timeout=WAIT)
+    assert response.headers["transfer-encoding"] == "chunked"
+    with open(os.path.join(os.path.dirname(__file__), "apps", "testapps.py"), "rb") as file:
+        data = file.read()
+    assert response.content == data[10:30] + data[:10]
+
+
 def test_app_exception_before_start_is_500_and_worker_lives(server):
     response = httpx.get(server.url + "/raise", timeout=WAIT)
     assert response.status_code == 500

@@ -109,6 +109,12 @@ async def app(scope, receive, send):
     elif path == "/pathsend":
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.pathsend", "path": os.path.abspath(__file__)})
+    elif path == "/zerocopy":
+        with open(os.path.abspath(__file__), "rb") as file:
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.zerocopysend", "file": file, "offset": 10, "count": 20,
+                        "more_body": True})
+            await send({"type": "http.response.zerocopysend", "file": file, "offset": 0, "count": 10})
     elif path == "/disconnect":
         await send({"type": "http.response.start", "status": 200, "headers": []})
         for _ in range(10_000):
