@@ -90,7 +90,7 @@ class TLSSession:
         out = _alloc("char[]", cap)
         got = ffi.new("size_t *")
         chunks = []
-        rc = lib.saltare_tls_conn_receive(self._conn, data, len(data), out, cap, got)
+        rc = lib.saltare_tls_conn_receive(self._conn, ffi.from_buffer(data), len(data), out, cap, got)
         # MORE: out was filled; each further call drains buffered records only.
         while rc == lib.SALTARE_TLS_MORE:
             chunks.append(ffi.buffer(out, got[0])[:])
@@ -112,11 +112,13 @@ class TLSSession:
 
     def data_to_send(self) -> bytes:
         """Ciphertext to write to the socket (handshake records, data, alerts)."""
-        pending = lib.saltare_tls_conn_pending(self._conn)
-        if not pending:
+        pointer = ffi.new("const char **")
+        size = lib.saltare_tls_conn_peek(self._conn, pointer)
+        if not size:
             return b""
-        out = _alloc("char[]", pending)
-        return ffi.buffer(out, lib.saltare_tls_conn_take(self._conn, out, pending))[:]
+        data = ffi.buffer(pointer[0], size)[:]
+        lib.saltare_tls_conn_consumed(self._conn)
+        return data
 
     def close(self) -> None:
         """Queue close_notify (nothing when the handshake never completed)."""

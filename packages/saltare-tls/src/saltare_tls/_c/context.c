@@ -84,6 +84,7 @@ saltare_tls_ctx_t *saltare_tls_ctx_new(const saltare_tls_options_t *opts, char *
         memcpy(ctx->alpn, opts->alpn, opts->alpn_len);
         ctx->alpn_len = opts->alpn_len;
     }
+    if (saltare_tls_bio_methods(ctx) != SALTARE_TLS_OK) goto fail;
     *code = SALTARE_TLS_OK;
     return ctx;
 fail:
@@ -100,7 +101,7 @@ static int configure(saltare_tls_ctx_t *ctx, SSL_CTX *s, char *err, size_t err_l
     SSL_CTX_set_options(s, SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE |
                                SSL_OP_NO_RENEGOTIATION);
     SSL_CTX_clear_options(s, SSL_OP_NO_TICKET);
-    /* An idle session keeps no record buffers (as CPython's ssl does). */
+    /* An idle session keeps no record buffers. */
     SSL_CTX_set_mode(s, SSL_MODE_RELEASE_BUFFERS);
     if (!SSL_CTX_set_num_tickets(s, ctx->num_tickets)) return SALTARE_TLS_E_NOMEM;
     SSL_CTX_set_session_cache_mode(s, SSL_SESS_CACHE_SERVER);
@@ -214,6 +215,8 @@ void saltare_tls_ctx_free(saltare_tls_ctx_t *ctx) {
     free(ctx->alpn);
     free(ctx->ca_certs);
     free(ctx->ciphers);
+    BIO_meth_free(ctx->in_method);
+    BIO_meth_free(ctx->out_method);
     free(ctx);
 }
 

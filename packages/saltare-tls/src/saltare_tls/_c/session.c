@@ -1,4 +1,4 @@
-/* saltare-tls: one server session, an SSL between two memory BIOs. */
+/* saltare-tls: one server session, an SSL between the two BIOs of bio.c. */
 #include <stdlib.h>
 
 #include <openssl/err.h>
@@ -6,29 +6,27 @@
 
 #include "tls_int.h"
 
-struct saltare_tls_conn {
-    SSL *ssl;
-    BIO *wbio;  /* ciphertext to send; rbio is reached through ssl */
-    int dead;   /* a fatal error happened: every call fails */
-};
+static BIO *new_bio(const BIO_METHOD *method, saltare_tls_conn_t *conn) {
+    BIO *bio = BIO_new(method);
+    if (bio != NULL) BIO_set_data(bio, conn);
+    return bio;
+}
 
 saltare_tls_conn_t *saltare_tls_conn_new(saltare_tls_ctx_t *ctx) {
     if (ctx->count == 0) return NULL;
     saltare_tls_conn_t *conn = calloc(1, sizeof *conn);
     if (conn == NULL) return NULL;
     conn->ssl = SSL_new(ctx->ctxs[0]);
-    BIO *rbio = BIO_new(BIO_s_mem());
-    conn->wbio = BIO_new(BIO_s_mem());
-    if (conn->ssl == NULL || rbio == NULL || conn->wbio == NULL) {
+    BIO *rbio = new_bio(ctx->in_method, conn);
+    BIO *wbio = new_bio(ctx->out_method, conn);
+    if (conn->ssl == NULL || rbio == NULL || wbio == NULL) {
         BIO_free(rbio);
-        BIO_free(conn->wbio);
+        BIO_free(wbio);
         SSL_free(conn->ssl);
         free(conn);
         return NULL;
     }
-    /* An empty input BIO means "wait for more", not end of file. */
-    BIO_set_mem_eof_return(rbio, -1);
-    SSL_set_bio(conn->ssl, rbio, conn->wbio);
+    SSL_set_bio(conn->ssl, rbio, wbio);
     SSL_set_accept_state(conn->ssl);
     return conn;
 }
@@ -36,6 +34,8 @@ saltare_tls_conn_t *saltare_tls_conn_new(saltare_tls_ctx_t *ctx) {
 void saltare_tls_conn_free(saltare_tls_conn_t *conn) {
     if (conn == NULL) return;
     SSL_free(conn->ssl); /* frees both BIOs */
+    free(conn->held);
+    free(conn->out);
     free(conn);
 }
 
@@ -53,22 +53,10 @@ static int classify(saltare_tls_conn_t *conn, int ret) {
     }
 }
 
-int saltare_tls_conn_receive(saltare_tls_conn_t *conn, const char *in, size_t in_len, char *out,
-                             size_t out_cap, size_t *out_len) {
-    *out_len = 0;
-    if (conn->dead) return SALTARE_TLS_E_STATE;
-    ERR_clear_error();
-    if (in_len > 0) {
-        size_t written = 0;
-        if (!BIO_write_ex(SSL_get_rbio(conn->ssl), in, in_len, &written) || written != in_len)
-            return SALTARE_TLS_E_NOMEM;
-    }
+static int receive(saltare_tls_conn_t *conn, char *out, size_t out_cap, size_t *out_len) {
     if (!SSL_is_init_finished(conn->ssl)) {
         int ret = SSL_do_handshake(conn->ssl);
-        if (ret != 1) {
-            int how = classify(conn, ret);
-            return how == 1 ? SALTARE_TLS_OK : SALTARE_TLS_ERROR;
-        }
+        if (ret != 1) return classify(conn, ret) == 1 ? SALTARE_TLS_OK : SALTARE_TLS_ERROR;
     }
     size_t got = 0;
     while (got < out_cap) {
@@ -86,16 +74,28 @@ int saltare_tls_conn_receive(saltare_tls_conn_t *conn, const char *in, size_t in
     return SALTARE_TLS_MORE;
 }
 
+int saltare_tls_conn_receive(saltare_tls_conn_t *conn, const char *in, size_t in_len, char *out,
+                             size_t out_cap, size_t *out_len) {
+    *out_len = 0;
+    if (conn->dead) return SALTARE_TLS_E_STATE;
+    ERR_clear_error();
+    /* The input is read in place during this call; what SSL leaves is held. */
+    conn->feed = in;
+    conn->feed_len = in != NULL ? in_len : 0;
+    conn->feed_off = 0;
+    int rc = receive(conn, out, out_cap, out_len);
+    int held = saltare_tls_hold_rest(conn);
+    return held == SALTARE_TLS_OK ? rc : held;
+}
+
 int saltare_tls_conn_send(saltare_tls_conn_t *conn, const char *data, size_t len) {
     if (conn->dead || !SSL_is_init_finished(conn->ssl)) return SALTARE_TLS_E_STATE;
     ERR_clear_error();
     size_t done = 0;
     while (done < len) {
         size_t n = 0;
-        int ret = SSL_write_ex(conn->ssl, data + done, len - done, &n);
-        if (ret != 1) {
-            classify(conn, ret);
-            conn->dead = 1; /* a memory BIO never blocks: any failure is fatal */
+        if (SSL_write_ex(conn->ssl, data + done, len - done, &n) != 1) {
+            conn->dead = 1; /* the output buffer never blocks: any failure is fatal */
             return SALTARE_TLS_ERROR;
         }
         done += n;
@@ -103,14 +103,15 @@ int saltare_tls_conn_send(saltare_tls_conn_t *conn, const char *data, size_t len
     return SALTARE_TLS_OK;
 }
 
-size_t saltare_tls_conn_pending(const saltare_tls_conn_t *conn) {
-    return BIO_ctrl_pending(conn->wbio);
+size_t saltare_tls_conn_peek(const saltare_tls_conn_t *conn, const char **data) {
+    *data = conn->out;
+    return conn->out_len;
 }
 
-size_t saltare_tls_conn_take(saltare_tls_conn_t *conn, char *out, size_t cap) {
-    size_t n = 0;
-    if (cap == 0 || !BIO_read_ex(conn->wbio, out, cap, &n)) return 0;
-    return n;
+void saltare_tls_conn_consumed(saltare_tls_conn_t *conn) {
+    free(conn->out);
+    conn->out = NULL;
+    conn->out_len = conn->out_cap = 0;
 }
 
 int saltare_tls_conn_close(saltare_tls_conn_t *conn) {

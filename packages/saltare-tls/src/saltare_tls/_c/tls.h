@@ -1,10 +1,10 @@
-/* saltare-tls: a sans-IO TLS server session over OpenSSL memory BIOs.
+/* saltare-tls: a sans-IO TLS server session over OpenSSL.
  *
  * A context (saltare_tls_ctx_t) holds one SSL_CTX per certificate: the first
  * one added is the default, the others are chosen by the SNI callback from
  * their host names (exact or "*.suffix" wildcards of one label). A session
- * (saltare_tls_conn_t) is an SSL with two memory BIOs: ciphertext goes in
- * with saltare_tls_conn_receive and comes out with saltare_tls_conn_take.
+ * (saltare_tls_conn_t) is an SSL between two buffer BIOs (bio.c): ciphertext goes in
+ * with saltare_tls_conn_receive and comes out with saltare_tls_conn_peek.
  * No global mutable state: callbacks get the context through their arg.
  */
 #ifndef SALTARE_TLS_H
@@ -73,14 +73,17 @@ void saltare_tls_ctx_free(saltare_tls_ctx_t *ctx);
 
 saltare_tls_conn_t *saltare_tls_conn_new(saltare_tls_ctx_t *ctx);
 void saltare_tls_conn_free(saltare_tls_conn_t *conn);
-/* Feed in_len ciphertext bytes, advance the handshake, read plaintext into
- * out (out_cap bytes, *out_len written). */
+/* Feed in_len ciphertext bytes (read in place during the call, the rest of
+ * an incomplete record copied), advance the handshake, read plaintext into
+ * out (out_cap bytes, *out_len written). A context must outlive its sessions. */
 int saltare_tls_conn_receive(saltare_tls_conn_t *conn, const char *in, size_t in_len, char *out,
                              size_t out_cap, size_t *out_len);
 int saltare_tls_conn_send(saltare_tls_conn_t *conn, const char *data, size_t len);
-/* Ciphertext waiting to be sent, and taking up to cap bytes of it. */
-size_t saltare_tls_conn_pending(const saltare_tls_conn_t *conn);
-size_t saltare_tls_conn_take(saltare_tls_conn_t *conn, char *out, size_t cap);
+/* Ciphertext waiting to be sent: its length, and *data pointing at it (one
+ * contiguous block, valid until the next call on conn). Once the caller has
+ * copied it, saltare_tls_conn_consumed drops it all. */
+size_t saltare_tls_conn_peek(const saltare_tls_conn_t *conn, const char **data);
+void saltare_tls_conn_consumed(saltare_tls_conn_t *conn);
 int saltare_tls_conn_close(saltare_tls_conn_t *conn);
 void saltare_tls_conn_info(const saltare_tls_conn_t *conn, saltare_tls_info_t *info);
 /* The peer certificate's DER: its length (0: none); copied when it fits cap. */

@@ -1,7 +1,10 @@
-/* saltare-tls: internals shared by context.c and session.c. */
+/* saltare-tls: internals shared by context.c, session.c and bio.c. */
 #ifndef SALTARE_TLS_INT_H
 #define SALTARE_TLS_INT_H
 
+#include <limits.h>
+
+#include <openssl/bio.h>
 #include <openssl/ssl.h>
 
 #include "tls.h"
@@ -14,7 +17,26 @@ struct saltare_tls_ctx {
     unsigned char *alpn;  /* server preference, wire format */
     size_t alpn_len;
     char *ca_certs, *ciphers;
+    BIO_METHOD *in_method, *out_method; /* bio.c; outlive every session */
     uint32_t cert_reqs, min_version, session_cache_size, num_tickets;
 };
+
+struct saltare_tls_conn {
+    SSL *ssl;
+    /* Input: held bytes (an incomplete record kept from an earlier call), then
+     * the caller's buffer of the current receive call. */
+    char *held;
+    size_t held_len, held_off;
+    const char *feed;
+    size_t feed_len, feed_off;
+    /* Output: records waiting for the caller. */
+    char *out;
+    size_t out_len, out_cap;
+    int dead;   /* a fatal error happened: every call fails */
+};
+
+int saltare_tls_bio_methods(saltare_tls_ctx_t *ctx);
+/* End of a receive call: keep the unread part of the caller's buffer. */
+int saltare_tls_hold_rest(saltare_tls_conn_t *conn);
 
 #endif
