@@ -304,3 +304,15 @@ def test_500_concurrent_connections(serve):
         for sock in socks:
             sock.close()
     assert httpx.get(served.url + "/", timeout=WAIT).text == "hello"
+
+
+def test_limits_give_413_414_431(serve, raw):
+    served = serve("testapps:app", "--app-dir", "tests/apps", "--max-request-body", "10",
+                   "--max-request-uri", "64", "--max-request-head-bytes", "1024")
+    data = raw(served.port, b"POST /upload HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n" + b"b" * 100)
+    assert data.startswith(b"HTTP/1.1 413")
+    data = raw(served.port, b"GET /" + b"u" * 100 + b" HTTP/1.1\r\nhost: x\r\n\r\n")
+    assert data.startswith(b"HTTP/1.1 414")
+    data = raw(served.port, b"GET / HTTP/1.1\r\nhost: x\r\nx-big: " + b"h" * 2000 + b"\r\n\r\n")
+    assert data.startswith(b"HTTP/1.1 431")
+    assert httpx.get(served.url + "/", timeout=WAIT).text == "hello"

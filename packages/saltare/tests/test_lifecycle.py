@@ -88,6 +88,19 @@ def test_startup_failure_exits_3_with_the_apps_message(serve):
     assert "database unreachable" in served.output()
 
 
+def test_startup_failure_in_workers_exits_3(serve):
+    served = serve("testapps:failing_startup", *APP, "--workers", "2", ready=False)
+    assert served.wait_exit() == 3
+    assert "database unreachable" in served.output()
+
+
+def test_optimize_reexecs_under_OO(serve):
+    served = serve("testapps:app", *APP, "--optimize")
+    with open(f"/proc/{served.proc.pid}/cmdline", "rb") as file:
+        assert b"\0-OO\0" in file.read()
+    assert httpx.get(served.url + "/", timeout=WAIT).text == "hello"
+
+
 def test_import_failure_exits_1_naming_the_module(serve):
     served = serve("no_such_module_here:app", *APP, ready=False)
     assert served.wait_exit() == 1
