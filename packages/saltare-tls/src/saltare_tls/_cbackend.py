@@ -12,7 +12,7 @@ _CERT_REQS = {"none": 0, "optional": 1, "required": 2}
 _VERSIONS = {"TLSv1.2": 0x0303, "TLSv1.3": 0x0304}
 _LOAD_ERRORS = {lib.SALTARE_TLS_E_CERT: "cert", lib.SALTARE_TLS_E_KEY: "key",
                 lib.SALTARE_TLS_E_MISMATCH: "mismatch"}
-_READ_MIN = 16384
+_READ_BUFFER = 65536
 _ERR_LEN = 256
 # Output buffers are filled by C before they are read: no need to zero them.
 _alloc = ffi.new_allocator(should_clear_after_alloc=False)
@@ -86,7 +86,9 @@ class TLSSession:
 
     def receive(self, data: bytes) -> bytes:
         """Feed ciphertext; returns the plaintext it completes (b"" during the handshake)."""
-        cap = max(len(data), _READ_MIN)
+        # A bounded buffer, refilled on MORE: a big one per call would be a fresh
+        # mmap (page faults) for every large receive.
+        cap = _READ_BUFFER
         out = _alloc("char[]", cap)
         got = ffi.new("size_t *")
         chunks = []
