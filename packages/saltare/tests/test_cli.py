@@ -1,8 +1,12 @@
 """The command line: --help, --version, the README flag table, the demo app."""
 
+import os
 import re
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -76,3 +80,36 @@ def test_startup_line_names_address_workers_pid_and_versions(serve, backend):
     assert f"saltare-http1 {saltare_http1.__version__}" in line
     pure = backend["SALTARE_PURE"] == "1"
     assert ("warning: pure-Python backend in use" in served.output()) == pure
+
+
+
+def test_readme_run_example_runs_as_written(tmp_path, backend):
+    readme = README.read_text()
+    code = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    script = tmp_path / "readme_app.py"
+    script.write_text(code)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SALTARE_")}
+    env.update(backend, SALTARE_PORT=str(port))
+    proc = subprocess.Popen([sys.executable, str(script)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + WAIT
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/", timeout=WAIT)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None and time.monotonic() < deadline, "the README example did not serve"
+                time.sleep(0.05)
+        assert response.text == "ok"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(WAIT) == 0
+        assert b"[GET] [/] [200]" in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(WAIT)
+        proc.stderr.close()

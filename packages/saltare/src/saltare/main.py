@@ -90,8 +90,13 @@ def serve_here(app, options: dict, listener, *, on_ready=None) -> int:
 
 def run(app, **kwargs) -> int:
     """Serve `app` (an ASGI callable or 'module:attribute') with the options
-    of the CLI as keyword arguments (`saltare --help`); returns the exit code."""
-    options = option_table.resolve(**kwargs)
+    of the CLI as keyword arguments (`saltare --help`); SALTARE_<NAME>
+    variables fill in the ones not given. Returns the exit code."""
+    try:
+        from_environment = option_table.from_env(os.environ)
+    except ValueError as exc:
+        raise logs.startup_error(str(exc), 2) from None
+    options = option_table.resolve(**{**from_environment, **kwargs})
     logs.set_level(options["log_level"])
     if options["env_file"]:
         from .loader import load_env_file
