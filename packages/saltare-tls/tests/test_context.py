@@ -83,6 +83,8 @@ def test_bad_options(backend, certs, server_config):
     assert "alpn" in one_line_error(backend, server_config._replace(alpn=("",)))
     sni = SNICert("api.example.com", certs.api.cert, certs.api.key)  # a str, not a tuple
     assert "hostnames" in one_line_error(backend, server_config._replace(sni_certs=(sni,)))
+    sni = SNICert(("bücher.example",), certs.api.cert, certs.api.key)
+    assert "A-labels" in one_line_error(backend, server_config._replace(sni_certs=(sni,)))
 
 
 def test_expired_certificate_warns(backend, certs):

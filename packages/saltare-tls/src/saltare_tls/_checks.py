@@ -87,6 +87,9 @@ def check_config(config: TLSConfig) -> list[CertEntry]:
     for sni in config.sni_certs:
         if not sni.hostnames or isinstance(sni.hostnames, str):
             raise TLSConfigError(f"sni_certs: hostnames of {sni.certfile} must be a non-empty tuple")
+        if not all(name.isascii() and name for name in sni.hostnames):
+            raise TLSConfigError(f"sni_certs: hostnames of {sni.certfile} must be non-empty ASCII "
+                                 "(IDNA A-labels such as xn--bcher-kva.example)")
         entries.append(CertEntry(tuple(sni.hostnames), sni.certfile, sni.keyfile,
                                  sni.keyfile_password, _check_pair(sni.certfile, sni.keyfile)))
     return entries
