@@ -188,3 +188,43 @@ def test_fd_exhaustion_is_survived_without_a_busy_loop(backend, tmp_path):
     assert wakeups < 200
     for client in clients:
         client.close()
+
+
+def accepted_socket_options(client: socket.socket) -> tuple[int, int, int, int]:
+    """(SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT) of the server side of `client`,
+    found among this process's fds by its peer address."""
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            sock = socket.socket(fileno=os.dup(int(name)))
+        except OSError:
+            continue
+        with sock:
+            try:
+                if sock.type != socket.SOCK_STREAM or sock.getpeername() != client.getsockname():
+                    continue
+            except OSError:
+                continue
+            return (
+                sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE),
+                sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE),
+                sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL),
+                sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT),
+            )
+    raise AssertionError("the accepted socket was not found")
+
+
+def test_tcp_keepalive_tuning(serve, pump):
+    config = EngineConfig(tcp_keepalive_idle=7, tcp_keepalive_interval=3, tcp_keepalive_count=4)
+    engine, listener, _ = serve(config)
+    with socket.create_connection(listener.getsockname()) as client:
+        client.sendall(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        pump(engine, lambda s: any(e.kind == events.HEAD for e in s), None)
+        assert accepted_socket_options(client) == (1, 7, 3, 4)
+
+
+def test_tcp_keepalive_off_by_default(serve, pump):
+    engine, listener, _ = serve()
+    with socket.create_connection(listener.getsockname()) as client:
+        client.sendall(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        pump(engine, lambda s: any(e.kind == events.HEAD for e in s), None)
+        assert accepted_socket_options(client)[0] == 0

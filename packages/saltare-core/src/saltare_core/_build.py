@@ -50,6 +50,7 @@ typedef struct {
     uint32_t abi_version, max_connections, max_per_ip, max_events, max_timers, tick_ms, wheel_slots;
     uint32_t header_timeout_ms, body_timeout_ms, keepalive_timeout_ms, write_timeout_ms, lifetime_ms;
     uint32_t buffer_idle_ms, high_water, low_water, max_pending, tcp_nodelay, accept_rate_capacity;
+    uint32_t tcp_keepalive_idle, tcp_keepalive_interval, tcp_keepalive_count;
     double accept_rate, accept_burst;
     saltare_http1_limits_t limits;
 } saltare_core_config_t;

@@ -47,6 +47,9 @@ def c_config(config: EngineConfig):
     cfg.low_water = config.low_water
     cfg.max_pending = config.max_pending
     cfg.tcp_nodelay = int(config.tcp_nodelay)
+    cfg.tcp_keepalive_idle = config.tcp_keepalive_idle
+    cfg.tcp_keepalive_interval = config.tcp_keepalive_interval
+    cfg.tcp_keepalive_count = config.tcp_keepalive_count
     cfg.accept_rate_capacity = config.accept_rate_table if config.accept_rate > 0 else 0
     cfg.accept_rate = config.accept_rate
     cfg.accept_burst = max(config.accept_burst, 1.0)

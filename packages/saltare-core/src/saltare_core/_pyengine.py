@@ -364,8 +364,8 @@ class Engine(ConnIO):
             if key and self._accept_rl is not None and not self._accept_rl.allow(key, self._now_ms() / 1000):
                 self._reject(sock)
                 continue
-            if sock.family in (socket.AF_INET, socket.AF_INET6) and cfg.tcp_nodelay:
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if sock.family in (socket.AF_INET, socket.AF_INET6):
+                _tune_tcp(cfg, sock)
             c = self._conn_new(sock)
             if key and cfg.max_connections_per_ip:
                 self._per_ip[key] = self._per_ip.get(key, 0) + 1
@@ -567,3 +567,19 @@ def _addr_key(family: int, addr) -> bytes | None:
         packed = socket.inet_pton(family, addr[0].split("%")[0])
         return packed[12:] if packed[:12] == b"\0" * 10 + b"\xff\xff" else packed
     return None
+
+
+def _tune_tcp(cfg, sock: socket.socket) -> None:
+    """TCP_NODELAY, and keepalive probes when configured (best effort, as in C)."""
+    try:
+        if cfg.tcp_nodelay:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if cfg.tcp_keepalive_idle:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, cfg.tcp_keepalive_idle)
+            if cfg.tcp_keepalive_interval:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, cfg.tcp_keepalive_interval)
+            if cfg.tcp_keepalive_count:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, cfg.tcp_keepalive_count)
+    except OSError:
+        pass

@@ -50,6 +50,12 @@ class EngineConfig(NamedTuple):
     max_pending: int = 4 << 20
     """A write that would queue more than this is refused (BufferError)."""
     tcp_nodelay: bool = True
+    tcp_keepalive_idle: int = 0
+    """Seconds a TCP connection is idle before keepalive probes; 0: SO_KEEPALIVE off."""
+    tcp_keepalive_interval: int = 0
+    """Seconds between probes; 0: the kernel's default."""
+    tcp_keepalive_count: int = 0
+    """Unanswered probes before the connection is reset; 0: the kernel's default."""
     accept_rate: float = 0.0
     """New connections per second per client address; 0: no limit."""
     accept_burst: float = 0.0

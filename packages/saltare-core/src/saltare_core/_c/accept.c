@@ -98,6 +98,26 @@ static uint32_t addr_key(const struct sockaddr_storage *ss, uint8_t *key)
     return 0;
 }
 
+/* TCP_NODELAY, and keepalive probes when configured (dead peers behind
+ * NATs and load balancers are found without waiting for a write). The
+ * options are best effort: a refusal leaves the kernel's defaults. */
+static void tune_tcp(const saltare_core_config_t *cfg, int fd)
+{
+    int one = 1;
+    if (cfg->tcp_nodelay)
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    if (!cfg->tcp_keepalive_idle)
+        return;
+    int idle = (int)cfg->tcp_keepalive_idle, interval = (int)cfg->tcp_keepalive_interval;
+    int count = (int)cfg->tcp_keepalive_count;
+    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+    if (interval)
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof(interval));
+    if (count)
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof(count));
+}
+
 static void reject(saltare_core_engine_t *e, int fd)
 {
     close(fd);
@@ -164,10 +184,8 @@ void sc_accept_ready(saltare_core_engine_t *e, int lfd)
                 ent = sc_iptable_insert(&e->per_ip, key, klen);
             e->per_ip.ents[ent].a += 1;
         }
-        if ((ss.ss_family == AF_INET || ss.ss_family == AF_INET6) && e->cfg.tcp_nodelay) {
-            int one = 1;
-            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        }
+        if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)
+            tune_tcp(&e->cfg, fd);
         sc_conn_t *c = conn_new(e, fd);
         c->ip_ent = ent;
         sc_count(e, SALTARE_CORE_C_ACCEPTED, 1);

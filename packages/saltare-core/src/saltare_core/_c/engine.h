@@ -98,6 +98,9 @@ typedef struct {
     uint32_t max_pending;           /* a write that would exceed it is refused */
     uint32_t tcp_nodelay;
     uint32_t accept_rate_capacity;  /* 0: no accept rate limit */
+    uint32_t tcp_keepalive_idle;    /* s of idle before probes; 0: SO_KEEPALIVE off */
+    uint32_t tcp_keepalive_interval;/* s between probes; 0: the kernel's default */
+    uint32_t tcp_keepalive_count;   /* unanswered probes before reset; 0: kernel default */
     double accept_rate, accept_burst;
     saltare_http1_limits_t limits;
 } saltare_core_config_t;
