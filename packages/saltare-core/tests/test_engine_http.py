@@ -258,3 +258,37 @@ def test_respond_writes_and_finishes_in_one_call(serve, pump, recv_until):
         client.settimeout(10)
         assert client.recv(1) == b""  # closed after the flush
     assert engine.respond(handle, response) == -1  # the handle is stale now
+
+
+def test_peer_leaving_while_its_request_is_served_is_reported(serve, pump):
+    """Reading stops after a head; a client that closes then is reported at
+    once (the server's http.disconnect), not at the next write."""
+    engine, listener, _ = serve()
+    client = socket.create_connection(listener.getsockname())
+    client.sendall(b"GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
+    handle = next(e.handle for e in pump(engine, lambda s: any(e.kind == events.HEAD for e in s), None))
+    client.close()
+    closed = pump(engine, lambda s: any(e.kind == events.CLOSED for e in s), None)
+    assert [(e.kind, e.handle, e.value) for e in closed] == [(events.CLOSED, handle, events.CloseReason.PEER)]
+    assert engine.write(handle, b"late") == -1
+
+
+def test_pipelined_bytes_while_serving_are_kept(serve, pump, recv_until):
+    """A second request arriving while the first is served is not mistaken for
+    a departure, and is answered after finish()."""
+    engine, listener, _ = serve()
+    response = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"
+    with socket.create_connection(listener.getsockname()) as client:
+        client.sendall(b"GET /1 HTTP/1.1\r\nHost: a\r\n\r\n")
+        first = next(e for e in pump(engine, lambda s: any(e.kind == events.HEAD for e in s), None))
+        client.sendall(b"GET /2 HTTP/1.1\r\nHost: a\r\n\r\n")
+        quiet = []
+        for _ in range(10):  # a bounded look: the engine must report nothing
+            select.select([engine.fileno()], [], [], 0.05)
+            quiet += engine.poll()
+        assert quiet == []
+        engine.respond(first.handle, response)
+        second = next(e for e in pump(engine, lambda s: any(e.kind == events.HEAD for e in s), None))
+        assert second.info.target == b"/2"
+        engine.respond(second.handle, response)
+        assert recv_until(client, lambda d: d.count(b"ok") == 2) == response * 2

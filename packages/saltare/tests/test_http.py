@@ -217,6 +217,22 @@ def test_client_disconnect_mid_response(serve, tmp_path):
     assert httpx.get(served.url + "/", timeout=WAIT).text == "hello"
 
 
+def test_client_leaving_a_long_poll_is_noticed(serve, tmp_path):
+    """The app never writes: the disconnect must come from the engine watching
+    the idle connection, not from a failed send."""
+    marker = tmp_path / "received"
+    served = serve("testapps:app", "--app-dir", "tests/apps", env={"DISCONNECT_MARKER": str(marker)})
+    with socket.create_connection(("127.0.0.1", served.port), timeout=WAIT) as sock:
+        sock.sendall(b"GET /long-poll HTTP/1.1\r\nhost: x\r\n\r\n")
+        time.sleep(0.2)  # let the app reach its receive()
+    for _ in range(200):
+        if marker.exists() and marker.read_text():
+            break
+        time.sleep(0.05)
+    assert marker.read_text() == "http.disconnect"
+    assert httpx.get(served.url + "/", timeout=WAIT).text == "hello"
+
+
 def test_slowloris_is_reaped(serve):
     served = serve("testapps:app", "--app-dir", "tests/apps", "--header-timeout", "0.5")
     with socket.create_connection(("127.0.0.1", served.port), timeout=WAIT) as sock:

@@ -11,7 +11,7 @@ import time
 from . import _pyhttp
 from ._errors import FULL, STATE, raise_for
 from ._pyio import (
-    CF_BROKEN, CF_KNOWN, CF_NO_REUSE, CF_PAUSED, CF_PENDING, CF_SERVED, ST_BODY_CHUNK, ST_BODY_CL,
+    CF_BROKEN, CF_KNOWN, CF_NO_REUSE, CF_PAUSED, CF_PEEKED, CF_PENDING, CF_SERVED, ST_BODY_CHUNK, ST_BODY_CL,
     ST_CLOSING, ST_ERROR, ST_FREE, ST_HEAD, ST_IDLE, ST_RAW, ST_RESPONDING, ST_TRAILERS, ConnIO,
 )
 from ._pypool import LARGE, SIZES, SMALL, Pool
@@ -210,10 +210,28 @@ class Engine(ConnIO):
     def _emit(self, kind: int, c: Conn, data: bytes = b"", value: int = 0, info=None) -> None:
         self._events.append(Event(kind, c.handle, data, value, info))
 
+    def _peer_left(self, c: Conn) -> None:
+        """Readable while not reading: EOF means the peer left (the C engine's
+        EPOLLRDHUP); bytes are a pipelined request, kept for after finish()."""
+        try:
+            peek = c.sock.recv(1, socket.MSG_PEEK)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            self._close_conn(c, R.RESET)
+            return
+        if not peek:
+            self._close_conn(c, R.PEER)
+            return
+        c.flags |= CF_PEEKED  # stop watching until the connection reads again (no busy loop)
+        self._update_interest(c)
+
     def _update_interest(self, c: Conn) -> None:
         want = 0
         if c.state in _READING and not c.flags & CF_PAUSED:
             want |= selectors.EVENT_READ
+        elif c.flags & CF_KNOWN and not c.flags & CF_PEEKED:
+            want |= selectors.EVENT_READ  # not reading: still learn that the peer left
         if c.wq or c.file_fd >= 0:
             want |= selectors.EVENT_WRITE
         if want == c.interest:
@@ -418,7 +436,10 @@ class Engine(ConnIO):
                 if c.state == ST_FREE:
                     continue
             if mask & selectors.EVENT_READ and c.interest & selectors.EVENT_READ:
-                self._readable(c)
+                if c.state in _READING and not c.flags & CF_PAUSED:
+                    self._readable(c)
+                else:
+                    self._peer_left(c)
         if self._pending:
             self._kick()
         if self._draining and not self._open and not self._stop_reported:
@@ -443,7 +464,7 @@ class Engine(ConnIO):
             return False
         if c.state != ST_RESPONDING or not keep_alive or self._draining or c.flags & CF_NO_REUSE:
             return self.close(handle)
-        c.flags = (c.flags & ~CF_KNOWN) | CF_SERVED
+        c.flags = (c.flags & ~(CF_KNOWN | CF_PEEKED)) | CF_SERVED
         c.state = ST_IDLE
         c.last_len = 0
         if c.buf:
@@ -483,7 +504,7 @@ class Engine(ConnIO):
             c.flags |= CF_PAUSED
             c.read_deadline = 0
         else:
-            c.flags &= ~CF_PAUSED
+            c.flags &= ~(CF_PAUSED | CF_PEEKED)
             if c.state in _BODY:
                 self._set_read_deadline(c, self.config.body_timeout)
         self._rearm(c)

@@ -115,6 +115,11 @@ async def app(scope, receive, send):
             await send({"type": "http.response.zerocopysend", "file": file, "offset": 10, "count": 20,
                         "more_body": True})
             await send({"type": "http.response.zerocopysend", "file": file, "offset": 0, "count": 10})
+    elif path == "/long-poll":
+        await read_body(receive)
+        message = await receive()  # nothing is sent: only the client leaving ends this
+        with open(os.environ["DISCONNECT_MARKER"], "w") as file:
+            file.write(message["type"])
     elif path == "/disconnect":
         await send({"type": "http.response.start", "status": 200, "headers": []})
         for _ in range(10_000):

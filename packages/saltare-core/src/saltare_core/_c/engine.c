@@ -284,11 +284,14 @@ void sc_update_interest(saltare_core_engine_t *e, sc_conn_t *c)
                   c->state == ST_BODY_CHUNK || c->state == ST_TRAILERS || c->state == ST_RAW;
     if (reading && !(c->flags & CF_PAUSED))
         want |= EPOLLIN;
+    else if (c->flags & CF_KNOWN)
+        want |= SC_INTEREST_RDHUP; /* not reading: still learn that the peer left */
     if (c->wq_head || c->file_fd >= 0)
         want |= EPOLLOUT;
     if (want == c->interest)
         return;
-    struct epoll_event ev = {.events = want, .data.u64 = sc_handle(e, c)};
+    uint32_t events = (want & ~SC_INTEREST_RDHUP) | ((want & SC_INTEREST_RDHUP) ? EPOLLRDHUP : 0);
+    struct epoll_event ev = {.events = events, .data.u64 = sc_handle(e, c)};
     epoll_ctl(e->epfd, EPOLL_CTL_MOD, c->fd, &ev);
     c->interest = (uint8_t)want;
 }
@@ -486,6 +489,14 @@ static void conn_ready(saltare_core_engine_t *e, uint64_t token, uint32_t events
         return;
     if ((events & (EPOLLERR | EPOLLHUP)) && !(events & EPOLLIN)) {
         sc_close_conn(e, c, SALTARE_CORE_CLOSE_RESET);
+        return;
+    }
+    if ((events & EPOLLRDHUP) && (c->interest & SC_INTEREST_RDHUP)) {
+        /* The peer closed its side while its request was with the caller
+         * (or reading was paused): the request is abandoned, the caller is
+         * told at once (ASGI http.disconnect) instead of at its next write.
+         * A half-close counts as leaving, as in uvicorn. */
+        sc_close_conn(e, c, SALTARE_CORE_CLOSE_PEER);
         return;
     }
     if (events & EPOLLOUT) {

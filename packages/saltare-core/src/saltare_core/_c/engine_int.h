@@ -25,6 +25,9 @@ enum {
 /* Connection flags. */
 #define CF_KNOWN 0x01u      /* the caller was told of it: report its close */
 #define CF_PAUSED 0x02u     /* the caller paused reading */
+/* In sc_conn_t.interest (a uint8_t beside EPOLLIN 0x1 and EPOLLOUT 0x4):
+ * EPOLLRDHUP (0x2000) is watched. */
+#define SC_INTEREST_RDHUP 0x80u
 #define CF_HIGH 0x04u       /* pending bytes passed high water */
 #define CF_SERVED 0x08u     /* served a request: idle means keep-alive */
 #define CF_NO_REUSE 0x10u   /* lifetime over: close instead of keep-alive */
