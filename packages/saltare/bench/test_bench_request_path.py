@@ -8,13 +8,13 @@ import time
 import urllib.parse
 
 from saltare import logs
-from saltare.asgi_http import percent_decode
+from saltare_http1 import percent_decode_path
 
 RAW_PATH = b"/api/v1/items/caf%C3%A9/sub%20path"
 
 
 def test_percent_decode(benchmark):
-    assert benchmark(percent_decode, RAW_PATH) == "/api/v1/items/café/sub path"
+    assert benchmark(percent_decode_path, RAW_PATH) == "/api/v1/items/café/sub path"
 
 
 def test_urllib_unquote(benchmark):

@@ -11,7 +11,7 @@ forces Python).
 from ._backend import backend, selected
 from ._version import __version__
 from .errors import ErrorCode, ProtocolError
-from .events import Data, EndOfMessage, Request
+from .events import Data, EndOfMessage, Request, percent_decode_path
 from .limits import DEFAULT_LIMITS, Limits
 from .writer import Framing, ResponseHead, chunk, last_chunk, write_response_head
 
@@ -32,5 +32,6 @@ __all__ = [
     "backend",
     "chunk",
     "last_chunk",
+    "percent_decode_path",
     "write_response_head",
 ]

@@ -58,11 +58,22 @@ END_OF_MESSAGE = EndOfMessage(())
 """The shared end of every message without trailers (events are immutable)."""
 
 
-def percent_decode_path(raw_path: bytes) -> str:
-    """ASGI `path`: percent-decoded, as UTF-8 (invalid sequences become U+FFFD)."""
-    text = raw_path.decode("ascii")  # the parser allows only 0x21-0x7E in targets
-    if "%" not in text:
-        return text
-    from urllib.parse import unquote  # only paths with %-escapes pay for urllib
+_HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
 
-    return unquote(text)
+
+def percent_decode_path(raw_path: bytes) -> str:
+    """ASGI `path`: %XX escapes decoded, then UTF-8 (invalid sequences become
+    U+FFFD) — what urllib.parse.unquote gives, without importing urllib.
+    A `%` not followed by two hex digits stays as it is."""
+    if b"%" not in raw_path:
+        return raw_path.decode("utf-8", "replace")
+    first, *rest = raw_path.split(b"%")
+    out = bytearray(first)
+    for part in rest:
+        # Check the digits: int(b"+1", 16) would accept a sign.
+        if len(part) >= 2 and part[0] in _HEX_DIGITS and part[1] in _HEX_DIGITS:
+            out.append(int(part[:2], 16))
+            out += part[2:]
+        else:
+            out += b"%" + part
+    return out.decode("utf-8", "replace")

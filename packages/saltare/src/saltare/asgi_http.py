@@ -1,6 +1,6 @@
 """ASGI 3.0 HTTP: one RequestCycle per request, driven by engine events.
 
-The dispatcher (dispatch.py) creates a cycle on HEAD, feeds it BODY/END,
+The dispatcher (server.py) creates a cycle on HEAD, feeds it BODY/END,
 wakes it on DRAINED and CLOSED; the cycle runs the app and turns its send()
 messages into engine writes with HTTP/1.1 framing.
 """
@@ -27,22 +27,6 @@ def plain_response(status: int, text: bytes, keep_alive: bool = False) -> bytes:
         keep_alive=keep_alive,
     )
     return head.data + text
-
-
-def percent_decode(raw: bytes) -> str:
-    """The path of the scope: %XX decoded, then UTF-8 (invalid bytes replaced),
-    as urllib.parse.unquote does, without importing urllib."""
-    if b"%" not in raw:
-        return raw.decode("utf-8", "replace")
-    parts = raw.split(b"%")
-    out = bytearray(parts[0])
-    for part in parts[1:]:
-        try:
-            out.append(int(part[:2], 16))
-            out += part[2:]
-        except ValueError:
-            out += b"%" + part
-    return out.decode("utf-8", "replace")
 
 
 class RequestCycle:

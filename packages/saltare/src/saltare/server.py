@@ -11,10 +11,10 @@ import signal
 import saltare_core
 from saltare_core import events as ev
 from saltare_core.config import EngineConfig, Http1Limits
-from saltare_http1 import write_response_head
+from saltare_http1 import percent_decode_path, write_response_head
 
 from . import logs, memory
-from .asgi_http import ASGI, RequestCycle, percent_decode, plain_response
+from .asgi_http import ASGI, RequestCycle, plain_response
 from .lifespan import Lifespan, LifespanFailed
 
 EXIT_OK, EXIT_STARTUP_FAILED = 0, 3
@@ -215,7 +215,7 @@ class Server:
 
     def scope(self, handle: int, head) -> dict:
         raw_path = head.raw_path
-        path = percent_decode(raw_path)
+        path = percent_decode_path(raw_path)
         root_path = self.root_path
         headers = head.headers
         peer = self.engine.peer(handle)
