@@ -88,8 +88,9 @@ def requests(draw) -> bytes:
     return head + body
 
 
-def outcome(backend, data: bytes, cut: int | None = None):
-    """The events, or the ErrorCode, of parsing `data` (optionally in two pieces)."""
+def outcome(backend, merge_data, data: bytes, cut: int | None = None):
+    """The events (adjacent Data merged), or the ErrorCode, of parsing `data`
+    (optionally in two pieces)."""
     parser = backend.RequestParser()
     pieces = [data] if cut is None else [data[:cut], data[cut:]]
     events = []
@@ -98,27 +99,17 @@ def outcome(backend, data: bytes, cut: int | None = None):
             events += parser.feed(piece)
     except ProtocolError as error:
         return error.code
-    return merge_body(events)
-
-
-def merge_body(events):
-    merged = []
-    for event in events:
-        if isinstance(event, Data) and merged and isinstance(merged[-1], Data):
-            merged[-1] = Data(merged[-1].data + event.data)
-        else:
-            merged.append(event)
-    return merged
+    return merge_data(events)
 
 
 @SETTINGS
 @given(data=requests(), cut=st.integers(min_value=0))
-def test_c_and_python_agree(c_native, data, cut):
-    expected = outcome(_pybackend, data)
-    assert outcome(c_native, data) == expected
+def test_c_and_python_agree(c_native, merge_data, data, cut):
+    expected = outcome(_pybackend, merge_data, data)
+    assert outcome(c_native, merge_data, data) == expected
     cut = cut % (len(data) + 1)
-    assert outcome(c_native, data, cut) == expected
-    assert outcome(_pybackend, data, cut) == expected
+    assert outcome(c_native, merge_data, data, cut) == expected
+    assert outcome(_pybackend, merge_data, data, cut) == expected
 
 
 def h11_first_request(data: bytes):
@@ -143,7 +134,7 @@ def h11_first_request(data: bytes):
     return request, body, trailers
 
 
-def first_message(data: bytes):
+def first_message(merge_data, data: bytes):
     """Our events up to the end of the first request, or the ErrorCode that stopped it."""
     try:
         events = _pybackend.RequestParser().feed(data)
@@ -152,13 +143,13 @@ def first_message(data: bytes):
         if not any(isinstance(e, EndOfMessage) for e in events):
             return error.code
     end = next((i for i, e in enumerate(events) if isinstance(e, EndOfMessage)), len(events) - 1)
-    return merge_body(events[: end + 1])
+    return merge_data(events[: end + 1])
 
 
 @SETTINGS
 @given(data=requests())
-def test_against_h11(data):
-    ours = first_message(data)
+def test_against_h11(merge_data, data):
+    ours = first_message(merge_data, data)
     theirs = h11_first_request(data)
     if isinstance(ours, ErrorCode):
         if theirs[0] != "error" and theirs[0] is not None:

@@ -74,7 +74,7 @@ class HeadParser:
         request = _new_request(Request, (
             method,
             target,
-            raw_path.decode("ascii") if b"%" not in raw_path else percent_decode_path(raw_path),
+            percent_decode_path(raw_path),
             raw_path,
             query,
             "1.1" if minor else "1.0",
