@@ -4,6 +4,7 @@ Builds from a clean export of HEAD (git archive), never from the work tree,
 so nothing uncommitted or ignored (an editable .so) can leak into an artifact.
 """
 
+import os
 import re
 import subprocess
 import sys
@@ -79,10 +80,10 @@ def release(pkg: _workspace.Package, python: Path, dry_run: bool = False) -> Non
         out = tmp / "dist" if dry_run else DIST
         # python -m build: the sdist first, then the wheel built from the sdist,
         # which proves the sdist holds everything the build needs.
-        env_note = "SALTARE_REQUIRE_C=1" if pkg.has_c_backend else ""
+        env = dict(os.environ, SALTARE_REQUIRE_C="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
         subprocess.run(
             [str(python), "-m", "build", "--outdir", str(out), str(source)],
-            check=True, env={**_env(), "SALTARE_REQUIRE_C": "1"}, stdout=subprocess.DEVNULL,
+            check=True, env=env, stdout=subprocess.DEVNULL,
         )  # fmt: skip
         stem = f"{pkg.import_name}-{version}"
         sdist = out / f"{stem}.tar.gz"
@@ -91,14 +92,8 @@ def release(pkg: _workspace.Package, python: Path, dry_run: bool = False) -> Non
             fail(f"expected {sdist.name} and one wheel in {out}")
         subprocess.run([str(python), "-m", "twine", "check", "--strict", str(sdist), str(wheels[0])], check=True)
         check_artifacts(pkg, sdist, wheels[0])
-        print(f"release: {sdist.name} and {wheels[0].name} check out {env_note}".rstrip())
+        print(f"release: {sdist.name} and {wheels[0].name} check out")
         if dry_run:
             print(f"release: dry run of {tag}: nothing written to dist/")
         else:
             print(f"release: in {DIST.relative_to(ROOT)}/; create the tag with:\n  git tag {tag} && git push origin {tag}")
-
-
-def _env() -> dict:
-    import os
-
-    return dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1")
