@@ -1,4 +1,5 @@
-"""saltare-tls: TLS context builder and a sans-IO TLS server session (C or Python).
+"""saltare-tls: TLS context builder, a sans-IO TLS server session (C or Python) and
+the transport that puts sessions under saltare-core's engine.
 
 `import saltare_tls` loads neither `ssl` nor libssl: the backend is imported
 the first time a TLS name (TLSContext, TLSSession, backend, build_context)
@@ -8,11 +9,13 @@ is used, so a plain-HTTP server pays nothing for TLS.
 from ._version import __version__
 from .config import SNICert, TLSConfig
 from .errors import ExpiredCertificateWarning, TLSConfigError, TLSError
-from .info import PeerCertificate
+from .info import PeerCertificate, TLSInfo
+from .transport import EngineTransport, session_info
 
 __all__ = [
-    "ExpiredCertificateWarning", "PeerCertificate", "SNICert", "TLSConfig", "TLSConfigError",
-    "TLSContext", "TLSError", "TLSSession", "__version__", "backend", "build_context",
+    "EngineTransport", "ExpiredCertificateWarning", "PeerCertificate", "SNICert", "TLSConfig",
+    "TLSConfigError", "TLSContext", "TLSError", "TLSInfo", "TLSSession", "__version__", "backend",
+    "build_context", "session_info",
 ]
 
 

@@ -49,13 +49,14 @@ int saltare_tls_conn_close(saltare_tls_conn_t *);
 void saltare_tls_conn_info(const saltare_tls_conn_t *, saltare_tls_info_t *);
 size_t saltare_tls_conn_peer_der(const saltare_tls_conn_t *, unsigned char *, size_t);
 void saltare_tls_last_error(char *, size_t);
+const void *saltare_tls_transport_table(void);
 """
 
 ffibuilder = FFI()
 ffibuilder.cdef(CDEF)
 ffibuilder.set_source(
     "saltare_tls._native",
-    '#include "tls.h"',
+    '#include "tls.h"\n#include "core_transport.h"',
     # Absolute paths: cffi compiles with a temporary working directory.
     sources=[str(p) for p in sorted(C_DIR.glob("*.c"))],
     include_dirs=[str(C_DIR)],

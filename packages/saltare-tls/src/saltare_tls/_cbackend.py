@@ -1,10 +1,11 @@
-"""C TLS session: OpenSSL driven directly over memory BIOs (_c/session.c)."""
+"""C TLS session: OpenSSL driven directly over memory BIOs (_c/session.c), and the
+addresses of the engine transport table (_c/transport.c)."""
 
 from ._checks import check_config, describe
 from ._native import ffi, lib
 from .config import TLSConfig, alpn_wire
 from .errors import TLSConfigError, TLSError
-from .info import PeerCertificate
+from .info import PeerCertificate, TLSInfo
 
 name = "c"
 
@@ -127,44 +128,76 @@ class TLSSession:
         if lib.saltare_tls_conn_close(self._conn) != lib.SALTARE_TLS_OK:
             raise self._fail(lib.SALTARE_TLS_ERROR)
 
-    def _info(self):
-        info = ffi.new("saltare_tls_info_t *")
-        lib.saltare_tls_conn_info(self._conn, info)
-        return info
-
     @property
     def handshake_done(self) -> bool:
-        return bool(self._info().handshake_done)
+        return bool(_info(self._conn).handshake_done)
 
     @property
     def alpn(self) -> str | None:
-        info = self._info()
-        return ffi.string(info.alpn, info.alpn_len).decode("ascii") if info.alpn_len else None
+        return _alpn(_info(self._conn))
 
     @property
     def sni(self) -> str | None:
-        info = self._info()
-        return ffi.string(info.sni).decode("ascii") if info.sni != ffi.NULL else None
+        return _sni(_info(self._conn))
 
     @property
     def version(self) -> str | None:
-        info = self._info()
-        return ffi.string(info.version).decode("ascii") if info.handshake_done else None
+        return _version(_info(self._conn))
 
     @property
     def cipher(self) -> str | None:
-        info = self._info()
-        return ffi.string(info.cipher).decode("ascii") if info.handshake_done and info.cipher else None
+        return _cipher(_info(self._conn))
 
     @property
     def session_reused(self) -> bool:
-        return bool(self._info().session_reused)
+        return bool(_info(self._conn).session_reused)
 
     @property
     def peer_certificate(self) -> PeerCertificate | None:
-        size = lib.saltare_tls_conn_peer_der(self._conn, ffi.NULL, 0)
-        if not size:
-            return None
-        out = _alloc("unsigned char[]", size)
-        lib.saltare_tls_conn_peer_der(self._conn, out, size)
-        return PeerCertificate.from_der(ffi.buffer(out, size)[:])
+        return _peer_certificate(self._conn)
+
+
+def _info(conn):
+    info = ffi.new("saltare_tls_info_t *")
+    lib.saltare_tls_conn_info(conn, info)
+    return info
+
+
+def _alpn(info) -> str | None:
+    return ffi.string(info.alpn, info.alpn_len).decode("ascii") if info.alpn_len else None
+
+
+def _sni(info) -> str | None:
+    return ffi.string(info.sni).decode("ascii") if info.sni != ffi.NULL else None
+
+
+def _version(info) -> str | None:
+    return ffi.string(info.version).decode("ascii") if info.handshake_done else None
+
+
+def _cipher(info) -> str | None:
+    return ffi.string(info.cipher).decode("ascii") if info.handshake_done and info.cipher else None
+
+
+def _peer_certificate(conn) -> PeerCertificate | None:
+    size = lib.saltare_tls_conn_peer_der(conn, ffi.NULL, 0)
+    if not size:
+        return None
+    out = _alloc("unsigned char[]", size)
+    lib.saltare_tls_conn_peer_der(conn, out, size)
+    return PeerCertificate.from_der(ffi.buffer(out, size)[:])
+
+
+# -- the engine transport (_c/transport.c) ------------------------------
+def transport_addresses(context: TLSContext) -> tuple[int, int]:
+    """(address of the static transport table, address of the context's C ctx)."""
+    table = lib.saltare_tls_transport_table()
+    return int(ffi.cast("uintptr_t", table)), int(ffi.cast("uintptr_t", context._ctx))
+
+
+def session_info_at(address: int) -> TLSInfo:
+    """TLSInfo of the saltare_tls_conn_t at address (a C engine's transport state)."""
+    conn = ffi.cast("saltare_tls_conn_t *", address)
+    info = _info(conn)
+    return TLSInfo(_alpn(info), _sni(info), _version(info), _cipher(info), bool(info.session_reused),
+                   _peer_certificate(conn))

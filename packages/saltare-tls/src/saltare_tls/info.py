@@ -18,3 +18,14 @@ class PeerCertificate(NamedTuple):
         except (ValueError, IndexError, UnicodeDecodeError):
             name = ""  # verified by OpenSSL yet unusual DER: the bytes still serve
         return cls(name, der)
+
+
+class TLSInfo(NamedTuple):
+    """What a finished handshake settled, for one connection (see session_info)."""
+
+    alpn: str | None
+    sni: str | None
+    version: str | None
+    cipher: str | None
+    session_reused: bool
+    peer_certificate: PeerCertificate | None

@@ -4,9 +4,10 @@
  * incomplete record), then straight from the caller's buffer for the
  * duration of one receive call; what is left is held (copied) at its end.
  * Output: records are appended to a plain growable buffer that the caller
- * reads in place and then drops. Both buffers are freed when empty, so an
- * idle session owns none; OpenSSL's memory BIO would keep its largest size
- * and regrow through a cleansing realloc.
+ * reads in place and then drops, whole or in part (what a socket took).
+ * Both buffers are freed when empty, so an idle session owns none;
+ * OpenSSL's memory BIO would keep its largest size and regrow through a
+ * cleansing realloc.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -61,6 +62,12 @@ static long in_ctrl(BIO *bio, int cmd, long num, void *ptr) {
 static int out_write(BIO *bio, const char *data, size_t len, size_t *written) {
     saltare_tls_conn_t *conn = BIO_get_data(bio);
     *written = 0;
+    if (conn->out_off > 0 && len > conn->out_cap - conn->out_len) {
+        /* Bytes the socket already took make room before the buffer grows. */
+        memmove(conn->out, conn->out + conn->out_off, conn->out_len - conn->out_off);
+        conn->out_len -= conn->out_off;
+        conn->out_off = 0;
+    }
     if (len > SIZE_MAX / 2 - conn->out_len) return 0;
     size_t need = conn->out_len + len;
     if (need > conn->out_cap) {
@@ -83,8 +90,10 @@ static long out_ctrl(BIO *bio, int cmd, long num, void *ptr) {
     const saltare_tls_conn_t *conn = BIO_get_data(bio);
     switch (cmd) {
     case BIO_CTRL_PENDING:
-    case BIO_CTRL_WPENDING:
-        return conn->out_len > LONG_MAX ? LONG_MAX : (long)conn->out_len;
+    case BIO_CTRL_WPENDING: {
+        size_t n = conn->out_len - conn->out_off;
+        return n > LONG_MAX ? LONG_MAX : (long)n;
+    }
     case BIO_CTRL_FLUSH:
         return 1;
     default:

@@ -104,14 +104,26 @@ int saltare_tls_conn_send(saltare_tls_conn_t *conn, const char *data, size_t len
 }
 
 size_t saltare_tls_conn_peek(const saltare_tls_conn_t *conn, const char **data) {
-    *data = conn->out;
-    return conn->out_len;
+    if (conn->out == NULL) { /* no arithmetic on a null pointer */
+        *data = NULL;
+        return 0;
+    }
+    *data = conn->out + conn->out_off;
+    return conn->out_len - conn->out_off;
 }
 
 void saltare_tls_conn_consumed(saltare_tls_conn_t *conn) {
     free(conn->out);
     conn->out = NULL;
-    conn->out_len = conn->out_cap = 0;
+    conn->out_len = conn->out_off = conn->out_cap = 0;
+}
+
+void saltare_tls_conn_advance(saltare_tls_conn_t *conn, size_t n) {
+    size_t waiting = conn->out_len - conn->out_off;
+    if (n >= waiting)
+        saltare_tls_conn_consumed(conn);
+    else
+        conn->out_off += n;
 }
 
 int saltare_tls_conn_close(saltare_tls_conn_t *conn) {

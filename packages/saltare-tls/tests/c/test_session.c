@@ -1,10 +1,10 @@
-/* saltare-tls: standalone check of _c/ under ASan+UBSan+LSan, no Python.
+/* saltare-tls: the session API of _c/ under ASan+UBSan+LSan, no Python.
  *
- * Not named test_*.c: ci/sanitize links harnesses without -lssl -lcrypto.
- * Build and run (from packages/saltare-tls):
+ * ci/sanitize builds it with the flags of tests/c/LDLIBS; by hand (from
+ * packages/saltare-tls):
  *   gcc -std=c11 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
- *       -fno-sanitize-recover=undefined -Isrc/saltare_tls/_c tests/c/check_session.c \
- *       src/saltare_tls/_c/\*.c -lssl -lcrypto -o /tmp/check_session && /tmp/check_session
+ *       -fno-sanitize-recover=undefined -Isrc/saltare_tls/_c tests/c/test_session.c \
+ *       src/saltare_tls/_c/\*.c -lssl -lcrypto -o /tmp/test_session && /tmp/test_session
  * It prints "N passed, 0 failed"; LSan reports any leak at exit.
  */
 #define _GNU_SOURCE
@@ -18,18 +18,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "harness.h"
 #include "tls.h"
-
-static int passed, failed;
-#define CHECK(cond)                                                        \
-    do {                                                                   \
-        if (cond) {                                                        \
-            passed++;                                                      \
-        } else {                                                           \
-            failed++;                                                      \
-            fprintf(stderr, "%s:%d: failed: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                                  \
-    } while (0)
 
 static void check_names(void) {
     CHECK(saltare_tls_name_matches("example.com", 11, "EXAMPLE.com", 11));
@@ -48,33 +38,6 @@ static void check_names(void) {
     CHECK(saltare_tls_pick(names, lens, 3, "www.example.org", 15) == 2);
     CHECK(saltare_tls_pick(names, lens, 3, "x.example.com", 13) == 1);
     CHECK(saltare_tls_pick(names, lens, 3, "example.net", 11) == -1);
-}
-
-/* A self-signed P-256 certificate for localhost in two temporary PEM files. */
-static int make_pair(char *cert_path, char *key_path) {
-    EVP_PKEY *key = EVP_EC_gen("P-256");
-    X509 *x = X509_new();
-    int ok = key != NULL && x != NULL;
-    if (ok) {
-        ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-        X509_gmtime_adj(X509_getm_notBefore(x), 0);
-        X509_gmtime_adj(X509_getm_notAfter(x), 3600);
-        X509_set_pubkey(x, key);
-        X509_NAME *name = X509_get_subject_name(x);
-        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"localhost", -1,
-                                   -1, 0);
-        X509_set_issuer_name(x, name);
-        ok = X509_sign(x, key, EVP_sha256()) > 0;
-    }
-    int cfd = mkstemp(cert_path), kfd = mkstemp(key_path);
-    FILE *cf = cfd >= 0 ? fdopen(cfd, "w") : NULL;
-    FILE *kf = kfd >= 0 ? fdopen(kfd, "w") : NULL;
-    ok = ok && cf && kf && PEM_write_X509(cf, x) && PEM_write_PrivateKey(kf, key, NULL, NULL, 0, NULL, NULL);
-    if (cf) fclose(cf);
-    if (kf) fclose(kf);
-    X509_free(x);
-    EVP_PKEY_free(key);
-    return ok;
 }
 
 /* Move the client's pending bytes into the server session, byte by byte
