@@ -101,6 +101,16 @@ def test_optimize_reexecs_under_OO(serve):
     assert httpx.get(served.url + "/", timeout=WAIT).text == "hello"
 
 
+def test_serving_process_is_a_fresh_interpreter(serve):
+    """The CLI re-execs once its flags are parsed: argparse stays behind, and
+    neither the options variable nor our MALLOC_ARENA_MAX reaches the app."""
+    served = serve("testapps:app", *APP)
+    found = httpx.get(served.url + "/process", timeout=WAIT).json()
+    assert found == {"argparse": False, "SALTARE_SERVE_OPTIONS": False, "MALLOC_ARENA_MAX": False}
+    served = serve("testapps:app", *APP, env={"MALLOC_ARENA_MAX": "1"})
+    assert httpx.get(served.url + "/process", timeout=WAIT).json()["MALLOC_ARENA_MAX"] is True
+
+
 def test_import_failure_exits_1_naming_the_module(serve):
     served = serve("no_such_module_here:app", *APP, ready=False)
     assert served.wait_exit() == 1

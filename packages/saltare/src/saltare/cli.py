@@ -66,13 +66,6 @@ def main(argv: list[str] | None = None) -> None:
     except ValueError as exc:
         parse.error(str(exc))
     options.update((name, value) for name, value in given.items() if value is not None)
-    if options["optimize"] and sys.flags.optimize < 2:
-        # -OO strips docstrings and asserts: opt-in, since it changes what some apps show.
-        os.execv(sys.executable, [sys.executable, "-OO", "-m", "saltare", *argv])
-    from .main import run
+    from .reexec import exec_server
 
-    try:
-        code = run(args.app or os.environ.get("SALTARE_APP") or DEMO_APP, **options)
-    except KeyboardInterrupt:
-        code = 1
-    sys.exit(code)
+    exec_server(args.app or os.environ.get("SALTARE_APP") or DEMO_APP, options)

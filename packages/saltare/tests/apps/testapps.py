@@ -66,6 +66,12 @@ async def app(scope, receive, send):
         data["body_length"] = len(body)
         data["pid"] = os.getpid()
         await respond(send, 200, json.dumps(data).encode(), [(b"content-type", b"application/json")])
+    elif path == "/process":
+        import sys
+
+        names = ("argparse", "SALTARE_SERVE_OPTIONS", "MALLOC_ARENA_MAX")
+        found = {name: name in sys.modules or name in os.environ for name in names}
+        await respond(send, 200, json.dumps(found).encode(), [(b"content-type", b"application/json")])
     elif path == "/upload":
         size, more, parts = 0, True, 0
         while more:
