@@ -8,10 +8,15 @@ C_DIR = Path(__file__).resolve().parent / "_c"
 
 # The http1 structs are declared so that tests/test_http1_abi.py can compare
 # their layout with saltare-http1's; the engine itself only takes the
-# table's address.
+# table's address. The transport table is taken by address too (a void *
+# here): its struct stays out of the cdef.
 CDEF = """
 #define SALTARE_HTTP1_ABI_VERSION ...
 #define SALTARE_CORE_ABI_VERSION ...
+#define SALTARE_CORE_TRANSPORT_ABI ...
+#define SALTARE_CORE_T_READY ...
+#define SALTARE_CORE_T_MORE ...
+#define SALTARE_CORE_T_WANT_WRITE ...
 
 typedef struct {
     uint32_t max_head_bytes, max_target_bytes, max_headers, max_chunk_ext_bytes, max_trailer_bytes, reserved;
@@ -51,6 +56,7 @@ typedef struct {
     uint32_t header_timeout_ms, body_timeout_ms, keepalive_timeout_ms, write_timeout_ms, lifetime_ms;
     uint32_t buffer_idle_ms, high_water, low_water, max_pending, tcp_nodelay, accept_rate_capacity;
     uint32_t tcp_keepalive_idle, tcp_keepalive_interval, tcp_keepalive_count;
+    uint32_t handshake_timeout_ms, max_handshakes;
     double accept_rate, accept_burst;
     saltare_http1_limits_t limits;
 } saltare_core_config_t;
@@ -81,6 +87,8 @@ int saltare_core_engine_cancel_timer(saltare_core_engine_t *, uint64_t);
 void saltare_core_engine_shutdown(saltare_core_engine_t *);
 void saltare_core_engine_stats(const saltare_core_engine_t *, uint64_t *);
 void saltare_core_counters_add(uint64_t *, uint32_t, uint64_t);
+int saltare_core_engine_set_transport(saltare_core_engine_t *, const void *, void *);
+void *saltare_core_engine_transport_state(const saltare_core_engine_t *, uint64_t);
 
 typedef struct sc_timers sc_timers_t;
 sc_timers_t *saltare_core_timerwheel_new(uint32_t, uint32_t);

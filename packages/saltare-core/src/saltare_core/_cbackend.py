@@ -4,7 +4,7 @@ buffer read per batch)."""
 import socket
 import struct
 
-from ._errors import STALE, raise_for
+from ._errors import STALE, STATE, raise_for
 from ._native import ffi, lib
 from .config import DEFAULT_CONFIG, EngineConfig
 from .counters import SharedCounters
@@ -50,6 +50,8 @@ def c_config(config: EngineConfig):
     cfg.tcp_keepalive_idle = config.tcp_keepalive_idle
     cfg.tcp_keepalive_interval = config.tcp_keepalive_interval
     cfg.tcp_keepalive_count = config.tcp_keepalive_count
+    cfg.handshake_timeout_ms = _ms(config.handshake_timeout)
+    cfg.max_handshakes = config.max_handshakes
     cfg.accept_rate_capacity = config.accept_rate_table if config.accept_rate > 0 else 0
     cfg.accept_rate = config.accept_rate
     cfg.accept_burst = max(config.accept_burst, 1.0)
@@ -90,6 +92,7 @@ class Engine:
         self._peer = ffi.new("uint32_t[2]")
         self._peer_addr = ffi.new("uint8_t[16]")
         self._listeners: list[socket.socket] = []
+        self._transport = None  # kept alive: the engine holds its table and ctx
         self._fd = lib.saltare_core_engine_fileno(engine)
 
     def fileno(self) -> int:
@@ -113,6 +116,27 @@ class Engine:
             raise_for(handle, "adopt", ffi.errno)
         sock.detach()
         return handle
+
+    def set_transport(self, transport) -> None:
+        """Move bytes through `transport` (see saltare_core.transport) instead
+        of plain socket I/O; only before the first connection. The engine
+        uses its C table: `transport.c_transport()` -> (table, ctx) addresses."""
+        table, ctx = transport.c_transport()
+        abi = ffi.cast("uint32_t *", table)[0]
+        if abi != lib.SALTARE_CORE_TRANSPORT_ABI:
+            raise ValueError(f"set_transport: the table speaks transport ABI {abi}, "
+                             f"the engine {lib.SALTARE_CORE_TRANSPORT_ABI}")
+        rc = lib.saltare_core_engine_set_transport(self._engine, ffi.cast("void *", table), ffi.cast("void *", ctx))
+        if rc == STATE:
+            raise ValueError("set_transport: only before the first connection (or an incomplete table)")
+        if rc < 0:
+            raise_for(rc, "set_transport")
+        self._transport = transport
+
+    def transport_state(self, handle: int) -> int:
+        """The transport's per-connection state as an address (0 when the
+        handle is stale or the transport is the plain one)."""
+        return int(ffi.cast("uintptr_t", lib.saltare_core_engine_transport_state(self._engine, handle)))
 
     def poll(self) -> list[Event]:
         n = lib.saltare_core_engine_poll(self._engine, self._used)

@@ -7,7 +7,7 @@ import selectors
 import socket
 
 from ._errors import STATE, raise_for
-from ._pyio import CF_KNOWN
+from ._pyio import CF_KNOWN, ST_RAW
 from .counters import ACCEPTED, REJECTED
 from .events import OPENED
 
@@ -90,14 +90,24 @@ class Acceptor:
             if key and self._accept_rl is not None and not self._accept_rl.allow(key, self._now_ms() / 1000):
                 self._reject(sock)
                 continue
+            # Handshakes cost CPU and memory before the caller sees anything:
+            # a flood of them is capped like connections are.
+            if cfg.max_handshakes and self._handshaking >= cfg.max_handshakes and self._handshakes():
+                self._reject(sock)
+                continue
+            sock.setblocking(False)
             if sock.family in (socket.AF_INET, socket.AF_INET6):
                 _tune_tcp(cfg, sock)
-            c = self._conn_new(sock)
+            accepted, tstate = self._transport_open(sock)
+            if not accepted:
+                self._reject(sock)
+                continue
+            c = self._conn_new(sock, tstate)
             if key and cfg.max_connections_per_ip:
                 self._per_ip[key] = self._per_ip.get(key, 0) + 1
                 c.ip_key = key
             self._words[ACCEPTED] += 1
-            if not self._http:
+            if not self._http and c.state == ST_RAW:
                 c.flags |= CF_KNOWN
                 self._emit(OPENED, c)
                 if len(self._events) + ROOM_EVENTS >= cfg.max_events:

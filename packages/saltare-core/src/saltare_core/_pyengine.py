@@ -12,17 +12,19 @@ from ._errors import FULL, STATE, raise_for
 from ._pyaccept import ROOM_EVENTS, Acceptor
 from ._pyio import (
     CF_BROKEN, CF_KNOWN, CF_NO_REUSE, CF_PAUSED, CF_PEEKED, CF_PENDING, CF_SERVED, ST_BODY_CHUNK, ST_BODY_CL,
-    ST_CLOSING, ST_ERROR, ST_FREE, ST_HEAD, ST_IDLE, ST_RAW, ST_RESPONDING, ST_TRAILERS, ConnIO,
+    ST_CLOSING, ST_ERROR, ST_FREE, ST_HANDSHAKE, ST_HEAD, ST_IDLE, ST_RAW, ST_RESPONDING, ST_TRAILERS, TF_HOLD,
+    TF_MORE, ConnIO, all_sent,
 )
 from ._pypool import LARGE, SIZES, SMALL, Pool
 from ._pyratelimit import RateLimiter
+from ._pytransport import TransportIO
 from ._pywheel import TimerIds, Wheel
 from .config import DEFAULT_CONFIG, EngineConfig
 from .counters import OPEN, TIMEOUTS, SharedCounters
 from .events import CLOSED, STOPPED, TIMER, CloseReason, Event
 
 R = CloseReason
-_READING = {ST_IDLE, ST_HEAD, ST_BODY_CL, ST_BODY_CHUNK, ST_TRAILERS, ST_RAW}
+_READING = {ST_IDLE, ST_HEAD, ST_BODY_CL, ST_BODY_CHUNK, ST_TRAILERS, ST_RAW, ST_HANDSHAKE}
 _BODY = {ST_BODY_CL, ST_BODY_CHUNK, ST_TRAILERS}
 _STAT_NAMES = (
     "connections", "small_buffers", "small_in_use", "small_resident", "large_buffers",
@@ -37,7 +39,7 @@ def _ms(seconds: float) -> int:
 class Conn:
     __slots__ = ("slot", "gen", "sock", "state", "flags", "buf", "cls", "last_len", "body_left", "decoder",
                  "wq", "pending", "file_fd", "file_off", "file_left", "read_deadline", "write_deadline",
-                 "born", "ip_key", "interest")
+                 "born", "ip_key", "interest", "tstate", "tflags")
 
     def __init__(self, slot: int, gen: int, sock: socket.socket, state: int, born: int) -> None:
         self.slot, self.gen, self.sock, self.state, self.born = slot, gen, sock, state, born
@@ -50,13 +52,15 @@ class Conn:
         self.file_fd = -1
         self.ip_key: bytes | None = None
         self.interest = selectors.EVENT_READ
+        self.tstate = None  # the transport's state (None with the plain transport)
+        self.tflags = 0  # TF_* of _pyio
 
     @property
     def handle(self) -> int:
         return (self.gen << 32) | self.slot
 
 
-class Engine(ConnIO, Acceptor):
+class Engine(ConnIO, Acceptor, TransportIO):
     """The engine, pure Python. `http1` is saltare-http1's Python backend
     module (`saltare_http1._pybackend`: HeadParser, ChunkedDecoder,
     ProtocolError), or None for an engine that delivers every connection raw."""
@@ -96,6 +100,8 @@ class Engine(ConnIO, Acceptor):
         self._accept_rl = (RateLimiter(config.accept_rate, max(config.accept_burst, 1.0), config.accept_rate_table)
                            if config.accept_rate > 0 else None)
         self._events: list[Event] = []
+        self._transport = None  # None: plain socket I/O (set_transport)
+        self._handshaking = 0
 
     # -- clock and timers ------------------------------------------------
     def _now_ms(self) -> int:
@@ -157,13 +163,13 @@ class Engine(ConnIO, Acceptor):
         cfg = self.config
         if cfg.lifetime and not c.flags & CF_NO_REUSE and now >= c.born + self._ticks(_ms(cfg.lifetime)):
             c.flags |= CF_NO_REUSE
-            if c.state == ST_IDLE and not c.wq and c.file_fd < 0:
+            if c.state == ST_IDLE and all_sent(c):
                 self._close_conn(c, R.LIFETIME)
                 return
         if c.write_deadline and now >= c.write_deadline:
             self._close_conn(c, R.WRITE_TIMEOUT)
             return
-        if c.read_deadline and now >= c.read_deadline and c.state == ST_IDLE and (c.wq or c.file_fd >= 0):
+        if c.read_deadline and now >= c.read_deadline and c.state == ST_IDLE and not all_sent(c):
             c.read_deadline = 0  # the keep-alive wait starts when the response is sent (_pyio)
         elif c.read_deadline and now >= c.read_deadline:
             reason = R.BODY_TIMEOUT
@@ -171,6 +177,8 @@ class Engine(ConnIO, Acceptor):
                 reason = R.KEEPALIVE_TIMEOUT if c.flags & CF_SERVED else R.HEADER_TIMEOUT
             elif c.state == ST_HEAD:
                 reason = R.HEADER_TIMEOUT
+            elif c.state == ST_HANDSHAKE:
+                reason = R.HANDSHAKE_TIMEOUT
             self._close_conn(c, reason)
             return
         self._rearm(c)
@@ -228,9 +236,11 @@ class Engine(ConnIO, Acceptor):
         want = 0
         if c.state in _READING and not c.flags & CF_PAUSED:
             want |= selectors.EVENT_READ
+            if c.tflags & TF_MORE:
+                self._pending_add(c)  # plaintext inside the transport never makes the socket readable
         elif c.flags & CF_KNOWN and not c.flags & CF_PEEKED:
             want |= selectors.EVENT_READ  # not reading: still learn that the peer left
-        if c.wq or c.file_fd >= 0:
+        if not all_sent(c):
             want |= selectors.EVENT_WRITE
         if want == c.interest:
             return
@@ -262,12 +272,16 @@ class Engine(ConnIO, Acceptor):
     def _close_conn(self, c: Conn, reason: int) -> None:
         if c.flags & CF_KNOWN and reason != R.LOCAL:
             self._emit(CLOSED, c, b"", int(reason))
-        if R.HEADER_TIMEOUT <= reason <= R.WRITE_TIMEOUT:
+        if R.HEADER_TIMEOUT <= reason <= R.WRITE_TIMEOUT or reason == R.HANDSHAKE_TIMEOUT:
             self._words[TIMEOUTS] += 1
         self._wheel.delete(c)
         self._pending_remove(c)
         self._wq_free(c)
         self._release_buf(c)
+        if c.state == ST_HANDSHAKE:
+            self._handshaking -= 1
+        if self._transport is not None:
+            self._transport_end(c, reason)
         if c.interest:
             self._sel.unregister(c.sock)
         c.sock.close()
@@ -286,15 +300,20 @@ class Engine(ConnIO, Acceptor):
         if self._draining and not self._open:
             self._kick()
 
-    def _conn_new(self, sock: socket.socket) -> Conn:
+    def _conn_new(self, sock: socket.socket, tstate) -> Conn:
+        """A new connection (non-blocking socket; the caller checked there is a free slot)."""
         slot = self._free.pop()
-        sock.setblocking(False)
         c = Conn(slot, self._gens[slot], sock, ST_IDLE if self._http else ST_RAW, self._now_tick())
+        c.tstate = tstate
         self._conns[slot] = c
         self._sel.register(sock, selectors.EVENT_READ, c)
         self._open += 1
         self._words[OPEN] += 1
-        if self._http:
+        if self._handshakes():
+            c.state = ST_HANDSHAKE
+            self._handshaking += 1
+            self._set_read_deadline(c, self.config.handshake_timeout or self.config.header_timeout)
+        elif self._http:
             self._set_read_deadline(c, self.config.header_timeout)
         else:
             self._rearm(c)
@@ -304,8 +323,12 @@ class Engine(ConnIO, Acceptor):
         """Take a connected socket (the engine owns it from now on); returns its handle."""
         if not self._free:
             raise_for(FULL, "adopt")
-        c = self._conn_new(sock)
-        c.flags |= CF_KNOWN
+        sock.setblocking(False)
+        accepted, tstate = self._transport_open(sock)
+        if not accepted:
+            raise_for(STATE, "adopt")  # refused by the transport; the socket stays the caller's
+        c = self._conn_new(sock, tstate)
+        c.flags |= CF_KNOWN  # the caller holds the handle: told of everything, also mid-handshake
         return c.handle
 
     def _room(self) -> bool:
@@ -323,13 +346,20 @@ class Engine(ConnIO, Acceptor):
                 except BlockingIOError:
                     pass
                 self._kicked = False
-        while self._pending and self._room():
-            c = next(iter(self._pending))
+        # Each pending connection once per poll (one re-added meanwhile waits
+        # for the next), so a transport that keeps saying MORE cannot hold the poll.
+        for c in list(self._pending):
+            if not self._room():
+                break
+            if not c.flags & CF_PENDING:
+                continue
             self._pending_remove(c)
             if c.flags & CF_BROKEN:
                 self._close_conn(c, R.RESET)
-            else:
-                self._process(c)
+                continue
+            self._process(c)
+            if c.tflags & TF_MORE and c.state in _READING and not c.flags & CF_PAUSED:
+                self._readable(c)
         for key, mask in ready:
             if not self._room():
                 break
@@ -395,7 +425,7 @@ class Engine(ConnIO, Acceptor):
         c = self._get(handle)
         if c is None:
             return False
-        if abort or (not c.wq and c.file_fd < 0):
+        if abort or all_sent(c):
             self._close_conn(c, R.LOCAL)
             return True
         c.state = ST_CLOSING
@@ -419,6 +449,8 @@ class Engine(ConnIO, Acceptor):
             c.flags &= ~(CF_PAUSED | CF_PEEKED)
             if c.state in _BODY:
                 self._set_read_deadline(c, self.config.body_timeout)
+            if c.tflags & TF_HOLD:
+                self._release_hold(c)
         self._rearm(c)
         self._update_interest(c)
         return True
@@ -435,8 +467,10 @@ class Engine(ConnIO, Acceptor):
         c = self._get(handle)
         if c is None:
             return False
-        if c.state == ST_ERROR:
+        if c.state in (ST_ERROR, ST_HANDSHAKE):
             raise_for(STATE, "set_raw")
+        if c.tflags & TF_HOLD:
+            self._release_hold(c)  # set_raw answers SECURE too (e.g. ALPN h2)
         c.state = ST_RAW
         c.flags |= CF_KNOWN
         c.read_deadline = 0
@@ -466,7 +500,7 @@ class Engine(ConnIO, Acceptor):
         self._draining = True
         self._wheel.delete("accept")
         for c in list(self._conns):
-            if c is not None and c.state == ST_IDLE and not c.wq and c.file_fd < 0:
+            if c is not None and (c.state == ST_IDLE and all_sent(c) or c.state == ST_HANDSHAKE):
                 self._close_conn(c, R.SHUTDOWN)
         self._kick()
 
@@ -482,6 +516,8 @@ class Engine(ConnIO, Acceptor):
         for c in self._conns:
             if c is not None:
                 self._wq_free(c)
+                if self._transport is not None:
+                    self._transport.close(c.tstate)
                 c.sock.close()
         self._conns = [None] * len(self._conns)
         self._sel.close()

@@ -10,9 +10,11 @@ from .events import BODY, DRAINED, END, ERROR, HEAD, RAW, CloseReason
 
 R = CloseReason
 (ST_FREE, ST_IDLE, ST_HEAD, ST_BODY_CL, ST_BODY_CHUNK, ST_TRAILERS, ST_RESPONDING, ST_ERROR, ST_RAW,
- ST_CLOSING) = range(10)
+ ST_CLOSING, ST_HANDSHAKE) = range(11)
 CF_KNOWN, CF_PAUSED, CF_HIGH, CF_SERVED, CF_NO_REUSE, CF_PENDING, CF_BROKEN = 1, 2, 4, 8, 16, 32, 64
 CF_PEEKED = 128  # pipelined bytes seen while not reading: stop watching for EOF
+# Transport flags (Conn.tflags), always 0 with the plain transport (as in engine_int.h).
+TF_MORE, TF_WANT_WRITE, TF_HOLD = 1, 2, 4
 IOV_BATCH = 16
 SENDFILE_CHUNK = 1 << 20
 
@@ -106,17 +108,36 @@ class ConnIO:
         while self._step(c):
             pass
 
-    def _readable(self, c) -> None:
+    def _got_bytes(self, c) -> None:
+        """Bytes were appended to c.buf: framing state and deadlines, then the framing."""
+        if c.state == ST_IDLE:
+            c.state = ST_HEAD
+            if c.flags & CF_SERVED:
+                self._set_read_deadline(c, self.config.header_timeout)
+        elif c.state in (ST_BODY_CL, ST_BODY_CHUNK, ST_TRAILERS) and not c.flags & CF_PAUSED:
+            self._set_read_deadline(c, self.config.body_timeout)
+        self._process(c)
+
+    def _make_room(self, c) -> bool:
+        """A buffer to read into (the large one when the small one is full); False: none."""
         if c.buf is None:
             self._pool.get(SMALL)
             c.buf, c.cls = bytearray(), SMALL
         elif len(c.buf) >= SIZES[c.cls]:
             if c.cls == LARGE:
                 self._close_conn(c, R.RESET)
-                return
+                return False
             self._pool.get(LARGE)
             self._pool.put(SMALL, self._now_ms() / 1000)
             c.cls = LARGE
+        return True
+
+    def _readable(self, c) -> None:
+        if not self._make_room(c):
+            return
+        if self._transport is not None:
+            self._transport_readable(c)
+            return
         try:
             data = c.sock.recv(SIZES[c.cls] - len(c.buf))
         except (BlockingIOError, InterruptedError):
@@ -131,13 +152,7 @@ class ConnIO:
             return
         c.buf += data
         self._words[BYTES_IN] += len(data)
-        if c.state == ST_IDLE:
-            c.state = ST_HEAD
-            if c.flags & CF_SERVED:
-                self._set_read_deadline(c, self.config.header_timeout)
-        elif c.state in (ST_BODY_CL, ST_BODY_CHUNK, ST_TRAILERS) and not c.flags & CF_PAUSED:
-            self._set_read_deadline(c, self.config.body_timeout)
-        self._process(c)
+        self._got_bytes(c)
 
     # -- writing ---------------------------------------------------------
     def _wq_free(self, c) -> None:
@@ -149,7 +164,7 @@ class ConnIO:
         c.file_left = 0
 
     def _write_progress(self, c) -> None:
-        if c.wq or c.file_fd >= 0:
+        if not all_sent(c):
             c.write_deadline = self._now_tick() + self._ticks(round(self.config.write_timeout * 1000)) \
                 if self.config.write_timeout else 0
         else:
@@ -162,6 +177,11 @@ class ConnIO:
 
     def _send_file(self, c) -> bool:
         """Send file bytes until done or blocked; False on error."""
+        if self._transport is not None:
+            rc = self._send_file_through(c)
+            if rc <= 0:
+                return rc == 0
+            c.file_left = 0
         while c.file_left:
             try:
                 n = os.sendfile(c.sock.fileno(), c.file_fd, c.file_off, min(c.file_left, SENDFILE_CHUNK))
@@ -183,11 +203,13 @@ class ConnIO:
         while c.wq:
             batch = c.wq[:IOV_BATCH]
             try:
-                n = c.sock.sendmsg(batch)
+                n = c.sock.sendmsg(batch) if self._transport is None else self._sendv(c, batch)
             except (BlockingIOError, InterruptedError):
                 return True
             except OSError:
                 return False
+            if n is None:
+                return True
             self._words[BYTES_OUT] += n
             c.pending -= n
             total = sum(len(b) for b in batch)
@@ -201,15 +223,17 @@ class ConnIO:
         return True
 
     def _writable(self, c) -> None:
+        if c.tflags & TF_WANT_WRITE and not self._flush_transport(c):
+            return
         if (c.file_fd >= 0 and not self._send_file(c)) or (c.file_fd < 0 and not self._send_queue(c)):
             self._close_conn(c, R.RESET)
             return
         self._write_progress(c)
-        if c.flags & CF_HIGH and c.pending <= self.config.low_water:
+        if c.flags & CF_HIGH and c.pending <= self.config.low_water and not c.tflags & TF_WANT_WRITE:
             c.flags &= ~CF_HIGH
             if c.flags & CF_KNOWN:
                 self._emit(DRAINED, c, b"", c.pending)
-        if not c.wq and c.file_fd < 0:
+        if all_sent(c):
             if c.state == ST_CLOSING:
                 self._close_conn(c, R.LOCAL)
                 return
@@ -223,13 +247,20 @@ class ConnIO:
         c = self._get(handle)
         if c is None or c.flags & CF_BROKEN:
             return STALE
+        if c.state == ST_HANDSHAKE:
+            raise_for(STATE, "write")
         if c.pending + len(data) > self.config.max_pending:
             raise_for(FULL, "write")
         sent = 0
         was_idle = not c.wq and c.file_fd < 0
+        held = c.tflags & TF_WANT_WRITE
         if was_idle and data:
             try:
-                sent = c.sock.send(data)
+                if self._transport is None:
+                    sent = c.sock.send(data)
+                else:
+                    taken = self._sendv(c, [memoryview(data)])
+                    sent = 0 if taken is None else taken
             except (BlockingIOError, InterruptedError):
                 sent = 0
             except OSError:
@@ -243,6 +274,9 @@ class ConnIO:
             if was_idle:
                 self._write_progress(c)
                 self._update_interest(c)
+        elif was_idle and c.tflags & TF_WANT_WRITE and not held:
+            self._write_progress(c)  # all taken, but the transport holds some: flush when writable
+            self._update_interest(c)
         if c.pending > self.config.high_water:
             c.flags |= CF_HIGH
         return c.pending + c.file_left
@@ -255,7 +289,7 @@ class ConnIO:
             return STALE
         if c.wq or c.file_fd >= 0:
             raise_for(BUSY, "sendfile")
-        if offset < 0:
+        if offset < 0 or c.state == ST_HANDSHAKE:
             raise_for(STATE, "sendfile")
         if not count:
             return 0
@@ -271,3 +305,8 @@ class ConnIO:
     def pending(self, handle: int) -> int:
         c = self._get(handle)
         return STALE if c is None else c.pending + c.file_left
+
+
+def all_sent(c) -> bool:
+    """Nothing left to send: neither in the engine's queue nor inside the transport."""
+    return not c.wq and c.file_fd < 0 and not c.tflags & TF_WANT_WRITE

@@ -62,6 +62,11 @@ class EngineConfig(NamedTuple):
     """Token-bucket size for accept_rate (at least 1 when the limit is on)."""
     accept_rate_table: int = 65536
     """Client addresses remembered by the accept rate limiter (LRU)."""
+    handshake_timeout: float = 0.0
+    """With a handshake transport (engine.set_transport): from accept to the
+    handshake's end; 0: header_timeout."""
+    max_handshakes: int = 0
+    """Connections handshaking at once; over it a new one is closed at once. 0: no cap."""
     http1_limits: Http1Limits = Http1Limits()
 
 

@@ -17,12 +17,16 @@ Both backends produce the same events for the same traffic. An event is
   until finish()) and not for the caller's own close().
 - TIMER: a timer set with set_timer fired: `value` is its id, `handle` its tag.
 - STOPPED: after shutdown(), the last connection is gone.
+- SECURE: with a handshake transport, the handshake is done: `data` is the
+  ALPN protocol (b"" for none). The connection is new to the caller, and
+  paused: resume_reading() (HTTP/1, or raw bytes on a raw engine) or
+  set_raw() picks what comes next.
 """
 
 from enum import IntEnum
 from typing import Any, NamedTuple
 
-OPENED, HEAD, BODY, END, RAW, ERROR, DRAINED, CLOSED, TIMER, STOPPED = range(1, 11)
+OPENED, HEAD, BODY, END, RAW, ERROR, DRAINED, CLOSED, TIMER, STOPPED, SECURE = range(1, 12)
 
 # saltare-http1 head flags (its api.h), as carried by RequestHead.flags.
 F_KEEP_ALIVE, F_EXPECT_CONTINUE, F_CHUNKED, F_CONTENT_LENGTH, F_UPGRADE = 1, 2, 4, 8, 16
@@ -38,6 +42,8 @@ class CloseReason(IntEnum):
     LIFETIME = 7
     SHUTDOWN = 8
     LOCAL = 9
+    HANDSHAKE_TIMEOUT = 10
+    """Reported only for adopted connections: an accepted one was never known."""
 
 
 class Event(NamedTuple):

@@ -12,11 +12,22 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* A new connection in the table; returns NULL (fd untouched) when full. */
-static sc_conn_t *conn_new(saltare_core_engine_t *e, int fd)
+/* The transport's state for a new connection; -1 when the transport
+ * refuses it. The plain transport has none. */
+static int transport_open(saltare_core_engine_t *e, int fd, void **state)
 {
-    if (e->free_head == NO_SLOT)
-        return NULL;
+    *state = NULL;
+    return e->tstates ? e->transport->open(e->transport_ctx, fd, state) : 0;
+}
+
+static int handshakes(const saltare_core_engine_t *e)
+{
+    return e->tstates && (e->transport->flags & SALTARE_CORE_T_HANDSHAKE);
+}
+
+/* A new connection in the table (the caller checked there is a free slot). */
+static sc_conn_t *conn_new(saltare_core_engine_t *e, int fd, void *state)
+{
     sc_conn_t *c = &e->conns[e->free_head];
     e->free_head = c->pend_next;
     c->fd = fd;
@@ -26,14 +37,22 @@ static sc_conn_t *conn_new(saltare_core_engine_t *e, int fd)
     c->born = (uint32_t)sc_now_tick(e);
     c->state = e->http1 ? ST_IDLE : ST_RAW;
     c->interest = EPOLLIN;
+    if (e->tstates)
+        e->tstates[c - e->conns] = state;
     struct epoll_event ev = {.events = EPOLLIN, .data.u64 = sc_handle(e, c)};
     epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev);
     e->open++;
     sc_count(e, SALTARE_CORE_C_OPEN, 1);
-    if (e->http1)
+    if (handshakes(e)) {
+        c->state = ST_HANDSHAKE;
+        e->handshaking++;
+        sc_set_read_deadline(e, c, e->cfg.handshake_timeout_ms ? e->cfg.handshake_timeout_ms
+                                                                : e->cfg.header_timeout_ms);
+    } else if (e->http1) {
         sc_set_read_deadline(e, c, e->cfg.header_timeout_ms);
-    else
+    } else {
         sc_rearm(e, c);
+    }
     return c;
 }
 
@@ -42,9 +61,14 @@ int64_t saltare_core_engine_adopt(saltare_core_engine_t *e, int fd)
     int flags = fcntl(fd, F_GETFL);
     if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
         return SALTARE_CORE_OSERROR;
-    sc_conn_t *c = conn_new(e, fd);
-    if (!c)
+    if (e->free_head == NO_SLOT)
         return SALTARE_CORE_FULL;
+    void *state;
+    if (transport_open(e, fd, &state) < 0)
+        return SALTARE_CORE_STATE; /* refused by the transport; the fd stays the caller's */
+    /* The caller holds the handle: it is told of everything, also during
+     * a handshake. */
+    sc_conn_t *c = conn_new(e, fd, state);
     c->flags |= CF_KNOWN;
     return (int64_t)sc_handle(e, c);
 }
@@ -179,17 +203,28 @@ void sc_accept_ready(saltare_core_engine_t *e, int lfd)
             reject(e, fd);
             continue;
         }
+        /* Handshakes cost CPU and memory before the caller sees anything:
+         * a flood of them is capped like connections are. */
+        if (e->cfg.max_handshakes && e->handshaking >= e->cfg.max_handshakes && handshakes(e)) {
+            reject(e, fd);
+            continue;
+        }
+        if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)
+            tune_tcp(&e->cfg, fd);
+        void *state;
+        if (transport_open(e, fd, &state) < 0) {
+            reject(e, fd);
+            continue;
+        }
         if (klen && e->cfg.max_per_ip) {
             if (ent == NO_SLOT)
                 ent = sc_iptable_insert(&e->per_ip, key, klen);
             e->per_ip.ents[ent].a += 1;
         }
-        if (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)
-            tune_tcp(&e->cfg, fd);
-        sc_conn_t *c = conn_new(e, fd);
+        sc_conn_t *c = conn_new(e, fd, state);
         c->ip_ent = ent;
         sc_count(e, SALTARE_CORE_C_ACCEPTED, 1);
-        if (!e->http1) {
+        if (!e->http1 && c->state == ST_RAW) {
             c->flags |= CF_KNOWN;
             sc_emit(e, SALTARE_CORE_EV_OPENED, c, NULL, 0);
             if (e->nev + ROOM_EVENTS >= e->cfg.max_events)

@@ -198,14 +198,94 @@ static int make_room(saltare_core_engine_t *e, sc_conn_t *c)
     return 0;
 }
 
+/* Bytes were appended to rbuf: the framing state and its deadlines, then
+ * the framing itself. */
+static void got_bytes(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    if (c->state == ST_IDLE) {
+        c->state = ST_HEAD;
+        /* A fresh connection's header deadline runs from accept (or from
+         * the handshake's end); after a keep-alive wait, from the first
+         * byte of the new request. */
+        if (c->flags & CF_SERVED)
+            sc_set_read_deadline(e, c, e->cfg.header_timeout_ms);
+    } else if (c->state == ST_BODY_CL || c->state == ST_BODY_CHUNK || c->state == ST_TRAILERS) {
+        if (!(c->flags & CF_PAUSED))
+            sc_set_read_deadline(e, c, e->cfg.body_timeout_ms);
+    }
+    sc_conn_process(e, c);
+}
+
+/* The handshake is done: the caller learns of the connection (EV_SECURE
+ * with the ALPN protocol) and picks what comes next, so reading waits for
+ * its resume_reading() or set_raw(); plaintext already read stays. */
+static void secured(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    char alpn[256];
+    size_t alpn_len = e->transport->alpn(e->transport_ctx, sc_tstate(e, c), alpn, sizeof(alpn));
+    if (alpn_len > sizeof(alpn))
+        alpn_len = 0; /* a transport that ignored cap: report no protocol rather than overread */
+    e->handshaking--;
+    sc_emit(e, SALTARE_CORE_EV_SECURE, c, alpn, (uint32_t)alpn_len);
+    c->flags |= CF_KNOWN | CF_PAUSED;
+    c->tflags |= TF_HOLD;
+    if (e->http1) {
+        c->state = ST_IDLE;
+        sc_set_read_deadline(e, c, e->cfg.header_timeout_ms);
+    } else {
+        c->state = ST_RAW;
+        c->read_deadline = 0;
+        sc_rearm(e, c);
+    }
+}
+
+/* Reading through a transport other than the plain one: its out flags,
+ * the handshake's end, and plaintext it still holds (T_MORE). */
+static void transport_readable(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    uint32_t tf = 0;
+    ssize_t n = e->transport->recv(e->transport_ctx, sc_tstate(e, c), c->fd,
+                                   c->rbuf->mem + c->rlen, c->rbuf->cap - c->rlen, &tf);
+    int err = errno; /* before alpn() or anything else can change it */
+    if ((tf & SALTARE_CORE_T_WANT_WRITE) && !(c->tflags & TF_WANT_WRITE)) {
+        c->tflags |= TF_WANT_WRITE;
+        sc_write_progress(e, c);
+    }
+    c->tflags = (uint8_t)((c->tflags & ~TF_MORE) | ((tf & SALTARE_CORE_T_MORE) ? TF_MORE : 0));
+    if (n > 0) {
+        c->rlen += (uint32_t)n;
+        sc_count(e, SALTARE_CORE_C_BYTES_IN, (uint64_t)n);
+    }
+    if ((tf & SALTARE_CORE_T_READY) && c->state == ST_HANDSHAKE)
+        secured(e, c);
+    if (n == 0) {
+        sc_close_conn(e, c, SALTARE_CORE_CLOSE_PEER);
+        return;
+    }
+    if (n < 0 && err != EAGAIN && err != EINTR) {
+        sc_close_conn(e, c, SALTARE_CORE_CLOSE_RESET);
+        return;
+    }
+    if (n > 0 && c->state != ST_HANDSHAKE && !(c->flags & CF_PAUSED))
+        got_bytes(e, c);
+    else if (!c->rlen && (c->state == ST_IDLE || c->state == ST_RAW || c->state == ST_HANDSHAKE))
+        sc_release_rbuf(e, c);
+    sc_update_interest(e, c); /* also queues a T_MORE re-read while reading */
+}
+
 void sc_conn_readable(saltare_core_engine_t *e, sc_conn_t *c)
 {
     if (make_room(e, c) != 0) {
         sc_close_conn(e, c, SALTARE_CORE_CLOSE_RESET);
         return;
     }
-    ssize_t n = e->transport->recv(e->transport_ctx, c->fd, c->rbuf->mem + c->rlen,
-                                   c->rbuf->cap - c->rlen);
+    if (e->tstates) {
+        transport_readable(e, c);
+        return;
+    }
+    /* The plain transport: no state, no out flags. */
+    ssize_t n = e->transport->recv(e->transport_ctx, NULL, c->fd, c->rbuf->mem + c->rlen,
+                                   c->rbuf->cap - c->rlen, NULL);
     if (n == 0) {
         sc_close_conn(e, c, SALTARE_CORE_CLOSE_PEER);
         return;
@@ -221,15 +301,5 @@ void sc_conn_readable(saltare_core_engine_t *e, sc_conn_t *c)
     }
     c->rlen += (uint32_t)n;
     sc_count(e, SALTARE_CORE_C_BYTES_IN, (uint64_t)n);
-    if (c->state == ST_IDLE) {
-        c->state = ST_HEAD;
-        /* A fresh connection's header deadline runs from accept; after a
-         * keep-alive wait, from the first byte of the new request. */
-        if (c->flags & CF_SERVED)
-            sc_set_read_deadline(e, c, e->cfg.header_timeout_ms);
-    } else if (c->state == ST_BODY_CL || c->state == ST_BODY_CHUNK || c->state == ST_TRAILERS) {
-        if (!(c->flags & CF_PAUSED))
-            sc_set_read_deadline(e, c, e->cfg.body_timeout_ms);
-    }
-    sc_conn_process(e, c);
+    got_bytes(e, c);
 }

@@ -18,15 +18,17 @@
 #include <time.h>
 #include <unistd.h>
 
-static ssize_t plain_recv(void *ctx, int fd, char *buf, size_t len)
+/* The plain transport: read / sendmsg, no handshake, no state, no flags. */
+static ssize_t plain_recv(void *ctx, void *state, int fd, char *buf, size_t len, uint32_t *flags)
 {
-    (void)ctx;
+    (void)ctx, (void)state, (void)flags;
     return read(fd, buf, len);
 }
 
-static ssize_t plain_sendv(void *ctx, int fd, const struct iovec *iov, int iovcnt)
+static ssize_t plain_sendv(void *ctx, void *state, int fd, const struct iovec *iov, int iovcnt,
+                           uint32_t *flags)
 {
-    (void)ctx;
+    (void)ctx, (void)state, (void)flags;
     struct msghdr msg;
     memset(&msg, 0, sizeof(msg));
     msg.msg_iov = (struct iovec *)iov;
@@ -34,8 +36,12 @@ static ssize_t plain_sendv(void *ctx, int fd, const struct iovec *iov, int iovcn
     return sendmsg(fd, &msg, MSG_NOSIGNAL);
 }
 
+/* Only recv and sendv: with this table e->tstates is NULL, and the engine
+ * calls the per-connection functions only when it is not. */
 static const saltare_core_transport_t plain_transport = {
-    SALTARE_CORE_ABI_VERSION, plain_recv, plain_sendv,
+    .abi_version = SALTARE_CORE_TRANSPORT_ABI,
+    .recv = plain_recv,
+    .sendv = plain_sendv,
 };
 
 uint64_t sc_now_ms(void)
@@ -163,6 +169,8 @@ void saltare_core_engine_destroy(saltare_core_engine_t *e)
             sc_wq_free(e, c);
             if (c->rbuf)
                 sc_pool_put(&e->pool, c->rbuf, 0);
+            if (e->tstates)
+                e->transport->close(e->transport_ctx, e->tstates[i]);
             close(c->fd);
         }
     }
@@ -180,6 +188,7 @@ void saltare_core_engine_destroy(saltare_core_engine_t *e)
     free(e->hwords);
     free(e->headers);
     free(e->conns);
+    free(e->tstates);
     free(e);
 }
 
@@ -196,11 +205,26 @@ uint32_t saltare_core_engine_capacity(const saltare_core_engine_t *e, int which)
 int saltare_core_engine_set_transport(saltare_core_engine_t *e,
                                       const saltare_core_transport_t *t, void *ctx)
 {
-    if (!t || t->abi_version != SALTARE_CORE_ABI_VERSION)
+    if (!t || t->abi_version != SALTARE_CORE_TRANSPORT_ABI || e->open)
         return SALTARE_CORE_STATE;
+    if (!t->open || !t->recv || !t->sendv || !t->flush || !t->shutdown || !t->close || !t->alpn)
+        return SALTARE_CORE_STATE;
+    /* One state pointer per slot beside the table, so that sc_conn_t (and
+     * an engine on the plain transport) does not grow. */
+    void **states = calloc(e->cfg.max_connections, sizeof(void *));
+    if (!states)
+        return SALTARE_CORE_NOMEM;
+    free(e->tstates);
+    e->tstates = states;
     e->transport = t;
     e->transport_ctx = ctx;
     return 0;
+}
+
+void *saltare_core_engine_transport_state(const saltare_core_engine_t *e, uint64_t handle)
+{
+    const sc_conn_t *c = sc_conn_get(e, handle);
+    return c ? sc_tstate(e, c) : NULL;
 }
 
 uint64_t sc_handle(const saltare_core_engine_t *e, const sc_conn_t *c)
@@ -280,13 +304,15 @@ void sc_pending_remove(saltare_core_engine_t *e, sc_conn_t *c)
 void sc_update_interest(saltare_core_engine_t *e, sc_conn_t *c)
 {
     uint32_t want = 0;
-    int reading = c->state == ST_IDLE || c->state == ST_HEAD || c->state == ST_BODY_CL ||
-                  c->state == ST_BODY_CHUNK || c->state == ST_TRAILERS || c->state == ST_RAW;
-    if (reading && !(c->flags & CF_PAUSED))
+    if (sc_reading(c) && !(c->flags & CF_PAUSED)) {
         want |= EPOLLIN;
-    else if (c->flags & CF_KNOWN)
+        /* Plaintext inside the transport never makes the fd readable. */
+        if (c->tflags & TF_MORE)
+            sc_pending_add(e, c);
+    } else if (c->flags & CF_KNOWN) {
         want |= SC_INTEREST_RDHUP; /* not reading: still learn that the peer left */
-    if (c->wq_head || c->file_fd >= 0)
+    }
+    if (!sc_all_sent(c))
         want |= EPOLLOUT;
     if (want == c->interest)
         return;
@@ -368,12 +394,24 @@ void sc_close_conn(saltare_core_engine_t *e, sc_conn_t *c, uint32_t reason)
         if (ev)
             ev->aux = reason;
     }
-    if (reason >= SALTARE_CORE_CLOSE_HEADER_TIMEOUT && reason <= SALTARE_CORE_CLOSE_WRITE_TIMEOUT)
+    if ((reason >= SALTARE_CORE_CLOSE_HEADER_TIMEOUT && reason <= SALTARE_CORE_CLOSE_WRITE_TIMEOUT) ||
+        reason == SALTARE_CORE_CLOSE_HANDSHAKE_TIMEOUT)
         sc_count(e, SALTARE_CORE_C_TIMEOUTS, 1);
     sc_wheel_del(&e->timers.wheel, &c->timer);
     sc_pending_remove(e, c);
     sc_wq_free(e, c);
     sc_release_rbuf(e, c);
+    if (c->state == ST_HANDSHAKE)
+        e->handshaking--;
+    if (e->tstates) {
+        void **state = &e->tstates[c - e->conns];
+        /* Our side ends it: an orderly end (close_notify) first, best
+         * effort. A peer that left or broke gets nothing more. */
+        if (reason != SALTARE_CORE_CLOSE_PEER && reason != SALTARE_CORE_CLOSE_RESET)
+            e->transport->shutdown(e->transport_ctx, *state, c->fd);
+        e->transport->close(e->transport_ctx, *state);
+        *state = NULL;
+    }
     close(c->fd);
     if (c->ip_ent != NO_SLOT) {
         sc_ipent_t *ent = &e->per_ip.ents[c->ip_ent];
@@ -424,7 +462,7 @@ static void fire(void *ctx, sc_tnode_t *node)
     if (e->cfg.lifetime_ms && !(c->flags & CF_NO_REUSE) &&
         now >= c->born + sc_ms_to_ticks(e, e->cfg.lifetime_ms)) {
         c->flags |= CF_NO_REUSE;
-        if (c->state == ST_IDLE && !c->wq_head && c->file_fd < 0) {
+        if (c->state == ST_IDLE && sc_all_sent(c)) {
             sc_close_conn(e, c, SALTARE_CORE_CLOSE_LIFETIME);
             return;
         }
@@ -433,8 +471,7 @@ static void fire(void *ctx, sc_tnode_t *node)
         sc_close_conn(e, c, SALTARE_CORE_CLOSE_WRITE_TIMEOUT);
         return;
     }
-    if (c->read_deadline && now >= c->read_deadline && c->state == ST_IDLE &&
-        (c->wq_head || c->file_fd >= 0)) {
+    if (c->read_deadline && now >= c->read_deadline && c->state == ST_IDLE && !sc_all_sent(c)) {
         /* The response is still being sent: the keep-alive wait starts
          * when it is (wqueue.c). */
         c->read_deadline = 0;
@@ -445,6 +482,8 @@ static void fire(void *ctx, sc_tnode_t *node)
                                             : SALTARE_CORE_CLOSE_HEADER_TIMEOUT;
         else if (c->state == ST_HEAD)
             reason = SALTARE_CORE_CLOSE_HEADER_TIMEOUT;
+        else if (c->state == ST_HANDSHAKE)
+            reason = SALTARE_CORE_CLOSE_HANDSHAKE_TIMEOUT;
         sc_close_conn(e, c, reason);
         return;
     }
@@ -466,15 +505,26 @@ static int room(const saltare_core_engine_t *e)
            e->hw_cap - e->hw_used >= 4u * e->cfg.limits.max_headers;
 }
 
+/* Connections with work that needs no socket event: pipelined bytes, a
+ * broken write, plaintext left inside the transport. Each is taken once
+ * per poll (one re-added meanwhile waits for the next), so a transport that
+ * keeps saying T_MORE cannot hold the poll. */
 static void run_pending(saltare_core_engine_t *e)
 {
+    uint32_t last = e->pend_tail;
     while (e->pend_head != NO_SLOT && room(e)) {
-        sc_conn_t *c = &e->conns[e->pend_head];
+        uint32_t slot = e->pend_head;
+        sc_conn_t *c = &e->conns[slot];
         sc_pending_remove(e, c);
-        if (c->flags & CF_BROKEN)
+        if (c->flags & CF_BROKEN) {
             sc_close_conn(e, c, SALTARE_CORE_CLOSE_RESET);
-        else
+        } else {
             sc_conn_process(e, c);
+            if ((c->tflags & TF_MORE) && sc_reading(c) && !(c->flags & CF_PAUSED))
+                sc_conn_readable(e, c);
+        }
+        if (slot == last)
+            break;
     }
 }
 

@@ -20,7 +20,8 @@
 #include "http1_abi.h"
 #include "iptable.h"
 
-#define SALTARE_CORE_ABI_VERSION 1
+/* The config layout (saltare_core_config_t.abi_version); 2: handshake fields. */
+#define SALTARE_CORE_ABI_VERSION 2
 
 /* Event kinds. */
 #define SALTARE_CORE_EV_OPENED 1  /* engine without protocol: a new connection */
@@ -33,6 +34,9 @@
 #define SALTARE_CORE_EV_CLOSED 8  /* aux = SALTARE_CORE_CLOSE_* */
 #define SALTARE_CORE_EV_TIMER 9   /* value = timer id, handle = the tag given */
 #define SALTARE_CORE_EV_STOPPED 10 /* graceful stop: the last connection is gone */
+#define SALTARE_CORE_EV_SECURE 11 /* transport handshake done (payload: ALPN protocol,
+                                     empty for none); reading is paused until
+                                     resume_reading() or set_raw() */
 
 /* Why a connection closed (EV_CLOSED aux). */
 #define SALTARE_CORE_CLOSE_PEER 1       /* orderly end of stream from the peer */
@@ -44,6 +48,9 @@
 #define SALTARE_CORE_CLOSE_LIFETIME 7
 #define SALTARE_CORE_CLOSE_SHUTDOWN 8
 #define SALTARE_CORE_CLOSE_LOCAL 9
+#define SALTARE_CORE_CLOSE_HANDSHAKE_TIMEOUT 10 /* never reported for accepted
+                                                   connections: the caller did
+                                                   not know them */
 
 /* Return codes of the handle operations. */
 #define SALTARE_CORE_STALE (-1)    /* the connection is gone */
@@ -101,16 +108,52 @@ typedef struct {
     uint32_t tcp_keepalive_idle;    /* s of idle before probes; 0: SO_KEEPALIVE off */
     uint32_t tcp_keepalive_interval;/* s between probes; 0: the kernel's default */
     uint32_t tcp_keepalive_count;   /* unanswered probes before reset; 0: kernel default */
+    uint32_t handshake_timeout_ms;  /* transport handshake; 0: header_timeout_ms */
+    uint32_t max_handshakes;        /* handshaking at once; 0: no cap */
     double accept_rate, accept_burst;
     saltare_http1_limits_t limits;
 } saltare_core_config_t;
 
 /* The transport seam: how bytes move on a connection's fd. The default is
- * plain read / sendmsg; saltare-tls can hand in its own table. */
+ * plain read / sendmsg with no per-connection state; saltare-tls hands in
+ * its own table. Every function is called from saltare_core_engine_poll or a
+ * handle operation on the engine's thread, never concurrently. */
+#define SALTARE_CORE_TRANSPORT_ABI 2
+
+/* Table flags */
+#define SALTARE_CORE_T_HANDSHAKE 0x1u /* connections start with a handshake */
+/* Per-call out flags (recv, sendv) */
+#define SALTARE_CORE_T_READY 0x1u  /* recv: the handshake finished during this call */
+#define SALTARE_CORE_T_MORE 0x2u   /* recv: plaintext still buffered inside: call recv
+                                      again without waiting for the fd */
+#define SALTARE_CORE_T_WANT_WRITE 0x4u /* recv/sendv: own output queued: call flush
+                                          when the fd is writable */
+
 typedef struct {
-    uint32_t abi_version;
-    ssize_t (*recv)(void *ctx, int fd, char *buf, size_t len);
-    ssize_t (*sendv)(void *ctx, int fd, const struct iovec *iov, int iovcnt);
+    uint32_t abi_version;   /* SALTARE_CORE_TRANSPORT_ABI */
+    uint32_t flags;         /* SALTARE_CORE_T_HANDSHAKE */
+    /* A new connection: *state = the transport's per-connection state.
+     * < 0 refuses it (closed at once, counted as rejected). */
+    int (*open)(void *ctx, int fd, void **state);
+    /* Plaintext into buf: > 0 bytes, 0 orderly end of stream (FIN or
+     * close_notify), -1 with errno (EAGAIN: nothing yet, e.g. mid-handshake;
+     * anything else: fatal). Handshake records it must send are sent inside
+     * the call; what the socket did not take stays queued (T_WANT_WRITE). */
+    ssize_t (*recv)(void *ctx, void *state, int fd, char *buf, size_t len, uint32_t *flags);
+    /* Take plaintext from iov: bytes taken (>= 0) or -1 with errno (EAGAIN:
+     * nothing taken because earlier output is still queued). Taken bytes are
+     * the transport's to deliver: T_WANT_WRITE when some of it is queued. */
+    ssize_t (*sendv)(void *ctx, void *state, int fd, const struct iovec *iov, int iovcnt,
+                     uint32_t *flags);
+    /* Send queued output: bytes still queued after trying (0: all sent),
+     * -1 with errno on a fatal error. */
+    ssize_t (*flush)(void *ctx, void *state, int fd);
+    /* Orderly end (TLS close_notify): queue it and try once to send it. */
+    void (*shutdown)(void *ctx, void *state, int fd);
+    /* The connection is gone: free the state (the engine closes the fd after). */
+    void (*close)(void *ctx, void *state);
+    /* The negotiated application protocol (ALPN) into out: its length, 0 for none. */
+    size_t (*alpn)(void *ctx, void *state, char *out, size_t cap);
 } saltare_core_transport_t;
 
 /* Engine statistics (saltare_core_engine_stats, SALTARE_CORE_S_COUNT words). */
@@ -173,7 +216,13 @@ int saltare_core_engine_cancel_timer(saltare_core_engine_t *e, uint64_t id);
 void saltare_core_engine_shutdown(saltare_core_engine_t *e);
 void saltare_core_engine_stats(const saltare_core_engine_t *e, uint64_t *out);
 void saltare_core_counters_add(uint64_t *counters, uint32_t index, uint64_t n);
+/* Hand in a transport table (with its ctx, kept by the caller for the
+ * engine's life): only while no connection exists; SALTARE_CORE_STATE when
+ * one does, or when t's abi_version is not SALTARE_CORE_TRANSPORT_ABI. */
 int saltare_core_engine_set_transport(saltare_core_engine_t *e,
                                       const saltare_core_transport_t *t, void *ctx);
+/* The transport's per-connection state, NULL when the handle is stale (or
+ * with the plain transport), for asking the transport's own library. */
+void *saltare_core_engine_transport_state(const saltare_core_engine_t *e, uint64_t handle);
 
 #endif

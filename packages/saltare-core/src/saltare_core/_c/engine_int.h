@@ -19,7 +19,8 @@ enum {
     ST_RESPONDING, /* request read; waiting for finish() */
     ST_ERROR,      /* malformed request reported; waiting for close() */
     ST_RAW,        /* bytes delivered as they come */
-    ST_CLOSING     /* close() called: flushing, then closed */
+    ST_CLOSING,    /* close() called: flushing, then closed */
+    ST_HANDSHAKE   /* the transport's handshake runs; the caller does not know it */
 };
 
 /* Connection flags. */
@@ -33,6 +34,11 @@ enum {
 #define CF_NO_REUSE 0x10u   /* lifetime over: close instead of keep-alive */
 #define CF_PENDING 0x20u    /* on the pending list */
 #define CF_BROKEN 0x40u     /* a write failed: close at the next poll */
+
+/* Transport flags (sc_conn_t.tflags), always 0 with the plain transport. */
+#define TF_MORE 0x01u       /* recv said T_MORE: plaintext waits inside the transport */
+#define TF_WANT_WRITE 0x02u /* the transport holds output: flush when writable */
+#define TF_HOLD 0x04u       /* paused by EV_SECURE until resume_reading / set_raw */
 
 #define NO_SLOT UINT32_MAX
 
@@ -54,7 +60,7 @@ typedef struct {
     uint32_t pend_prev, pend_next; /* pending list; pend_next also chains free slots */
     int fd;
     int file_fd;             /* sendfile source (dup), -1: none */
-    uint8_t state, flags, interest, reserved;
+    uint8_t state, flags, interest, tflags;
 } sc_conn_t;
 
 typedef struct {
@@ -69,6 +75,8 @@ struct saltare_core_engine {
     const saltare_http1_api_t *http1;
     const saltare_core_transport_t *transport;
     void *transport_ctx;
+    void **tstates;          /* per slot, only with a transport other than plain */
+    uint32_t handshaking;    /* connections in ST_HANDSHAKE */
     int epfd, timerfd, eventfd, reserve_fd;
     int ticking, kicked, draining, stop_reported, accept_paused;
     uint64_t start_ms;
@@ -106,6 +114,25 @@ struct saltare_core_engine {
  * bytes never exceed one large buffer; at most 5 events. */
 #define ROOM_EVENTS 5u
 
+/* The transport's state for c (NULL with the plain transport). */
+static inline void *sc_tstate(const saltare_core_engine_t *e, const sc_conn_t *c)
+{
+    return e->tstates ? e->tstates[c - e->conns] : NULL;
+}
+
+/* Nothing left to send: neither in the engine's queue nor inside the transport. */
+static inline int sc_all_sent(const sc_conn_t *c)
+{
+    return !c->wq_head && c->file_fd < 0 && !(c->tflags & TF_WANT_WRITE);
+}
+
+static inline int sc_reading(const sc_conn_t *c)
+{
+    return c->state == ST_IDLE || c->state == ST_HEAD || c->state == ST_BODY_CL ||
+           c->state == ST_BODY_CHUNK || c->state == ST_TRAILERS || c->state == ST_RAW ||
+           c->state == ST_HANDSHAKE;
+}
+
 /* engine.c */
 uint64_t sc_now_ms(void);
 uint64_t sc_now_tick(const saltare_core_engine_t *e);
@@ -137,5 +164,6 @@ void sc_conn_process(saltare_core_engine_t *e, sc_conn_t *c);
 /* wqueue.c */
 void sc_conn_writable(saltare_core_engine_t *e, sc_conn_t *c);
 void sc_wq_free(saltare_core_engine_t *e, sc_conn_t *c);
+void sc_write_progress(saltare_core_engine_t *e, sc_conn_t *c);
 
 #endif

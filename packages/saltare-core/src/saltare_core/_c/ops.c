@@ -46,7 +46,7 @@ int saltare_core_engine_close(saltare_core_engine_t *e, uint64_t handle, int abo
     sc_conn_t *c = sc_conn_get(e, handle);
     if (!c)
         return SALTARE_CORE_STALE;
-    if (abort || (!c->wq_head && c->file_fd < 0)) {
+    if (abort || sc_all_sent(c)) {
         sc_close_conn(e, c, SALTARE_CORE_CLOSE_LOCAL);
         return 0;
     }
@@ -64,6 +64,19 @@ int saltare_core_engine_close(saltare_core_engine_t *e, uint64_t handle, int abo
     return 0;
 }
 
+/* The caller answered EV_SECURE: plaintext that came with the handshake
+ * is framed (or delivered raw) at the next poll. */
+static void release_hold(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    c->tflags &= (uint8_t)~TF_HOLD;
+    c->flags &= (uint8_t)~CF_PAUSED;
+    if (!c->rlen)
+        return;
+    if (c->state == ST_IDLE)
+        c->state = ST_HEAD;
+    sc_pending_add(e, c);
+}
+
 static int set_paused(saltare_core_engine_t *e, uint64_t handle, int paused)
 {
     sc_conn_t *c = sc_conn_get(e, handle);
@@ -79,6 +92,8 @@ static int set_paused(saltare_core_engine_t *e, uint64_t handle, int paused)
             c->read_deadline = 0;
             sc_set_read_deadline(e, c, e->cfg.body_timeout_ms);
         }
+        if (c->tflags & TF_HOLD)
+            release_hold(e, c);
     }
     sc_rearm(e, c);
     sc_update_interest(e, c);
@@ -100,8 +115,10 @@ int saltare_core_engine_set_raw(saltare_core_engine_t *e, uint64_t handle)
     sc_conn_t *c = sc_conn_get(e, handle);
     if (!c)
         return SALTARE_CORE_STALE;
-    if (c->state == ST_ERROR)
+    if (c->state == ST_ERROR || c->state == ST_HANDSHAKE)
         return SALTARE_CORE_STATE;
+    if (c->tflags & TF_HOLD)
+        release_hold(e, c); /* set_raw answers EV_SECURE too (e.g. ALPN h2) */
     c->state = ST_RAW;
     c->flags |= CF_KNOWN;
     c->read_deadline = 0;
@@ -157,10 +174,11 @@ void saltare_core_engine_shutdown(saltare_core_engine_t *e)
     sc_listeners_enable(e, 0);
     e->draining = 1;
     sc_wheel_del(&e->timers.wheel, &e->accept_node);
-    /* Idle connections have nothing in flight: close them now. */
+    /* Idle connections have nothing in flight, and handshakes bring no
+     * request the drain must wait for: close them now. */
     for (uint32_t i = 0; i < e->cfg.max_connections; i++) {
         sc_conn_t *c = &e->conns[i];
-        if (c->state == ST_IDLE && !c->wq_head && c->file_fd < 0)
+        if ((c->state == ST_IDLE && sc_all_sent(c)) || c->state == ST_HANDSHAKE)
             sc_close_conn(e, c, SALTARE_CORE_CLOSE_SHUTDOWN);
     }
     sc_kick(e);

@@ -1,5 +1,6 @@
 /* saltare-core: writing: writev at once, the rest queued in pooled 16 KiB
- * buffers with EPOLLOUT armed, sendfile for files, water marks. */
+ * buffers with EPOLLOUT armed, sendfile for files, water marks; output a
+ * transport holds (T_WANT_WRITE) is flushed before anything else. */
 #define _GNU_SOURCE
 #include "engine_int.h"
 
@@ -11,6 +12,8 @@
 
 #define IOV_BATCH 16
 #define SENDFILE_CHUNK (1u << 20)
+/* File bytes through a transport go through a stack buffer of this size. */
+#define PREAD_CHUNK 16384u
 
 void sc_wq_free(saltare_core_engine_t *e, sc_conn_t *c)
 {
@@ -57,9 +60,19 @@ static int enqueue(saltare_core_engine_t *e, sc_conn_t *c, const char *data, siz
     return 0;
 }
 
-static void write_progress(saltare_core_engine_t *e, sc_conn_t *c)
+/* sendv through the table with the connection's state; notes T_WANT_WRITE. */
+static ssize_t sendv(saltare_core_engine_t *e, sc_conn_t *c, const struct iovec *iov, int n_iov)
 {
-    if (c->wq_head || c->file_fd >= 0)
+    uint32_t tf = 0;
+    ssize_t n = e->transport->sendv(e->transport_ctx, sc_tstate(e, c), c->fd, iov, n_iov, &tf);
+    if (tf & SALTARE_CORE_T_WANT_WRITE)
+        c->tflags |= TF_WANT_WRITE;
+    return n;
+}
+
+void sc_write_progress(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    if (!sc_all_sent(c))
         c->write_deadline = e->cfg.write_timeout_ms
             ? (uint32_t)(sc_now_tick(e) + (e->cfg.write_timeout_ms + e->cfg.tick_ms - 1) / e->cfg.tick_ms)
             : 0;
@@ -74,10 +87,45 @@ static void mark_broken(saltare_core_engine_t *e, sc_conn_t *c)
     sc_pending_add(e, c);
 }
 
+/* File bytes through a transport (TLS has no sendfile without kTLS): pread
+ * into a stack buffer, then sendv. What the transport did not take is read
+ * again next time. 1: done or the file ended, 0: blocked, -1: error. */
+static int send_file_through(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    char chunk[PREAD_CHUNK];
+    while (c->file_left) {
+        size_t want = c->file_left < sizeof(chunk) ? (size_t)c->file_left : sizeof(chunk);
+        ssize_t got = pread(c->file_fd, chunk, want, (off_t)c->file_off);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (got == 0)
+            return 1;
+        struct iovec iov = {.iov_base = chunk, .iov_len = (size_t)got};
+        ssize_t n = sendv(e, c, &iov, 1);
+        if (n < 0)
+            return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
+        c->file_off += (uint64_t)n;
+        c->file_left -= (uint64_t)n;
+        sc_count(e, SALTARE_CORE_C_BYTES_OUT, (uint64_t)n);
+        if (n < got)
+            return 0;
+    }
+    return 1;
+}
+
 /* Send file bytes until done or blocked; -1 on error. Closes the file
  * when done (or when it turns out shorter than promised). */
 static int send_file(saltare_core_engine_t *e, sc_conn_t *c)
 {
+    if (e->tstates) {
+        int rc = send_file_through(e, c);
+        if (rc <= 0)
+            return rc;
+        c->file_left = 0;
+    }
     while (c->file_left) {
         size_t chunk = c->file_left < SENDFILE_CHUNK ? (size_t)c->file_left : SENDFILE_CHUNK;
         off_t off = (off_t)c->file_off;
@@ -110,7 +158,7 @@ static int send_queue(saltare_core_engine_t *e, sc_conn_t *c)
             total += iov[n_iov].iov_len;
             n_iov++;
         }
-        ssize_t n = e->transport->sendv(e->transport_ctx, c->fd, iov, n_iov);
+        ssize_t n = sendv(e, c, iov, n_iov);
         if (n < 0)
             return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
         sc_count(e, SALTARE_CORE_C_BYTES_OUT, (uint64_t)n);
@@ -134,8 +182,8 @@ static int send_queue(saltare_core_engine_t *e, sc_conn_t *c)
 
 static void after_flush(saltare_core_engine_t *e, sc_conn_t *c)
 {
-    write_progress(e, c);
-    if ((c->flags & CF_HIGH) && c->pending <= e->cfg.low_water) {
+    sc_write_progress(e, c);
+    if ((c->flags & CF_HIGH) && c->pending <= e->cfg.low_water && !(c->tflags & TF_WANT_WRITE)) {
         c->flags &= (uint8_t)~CF_HIGH;
         if (c->flags & CF_KNOWN) {
             saltare_core_event_t *ev = sc_emit(e, SALTARE_CORE_EV_DRAINED, c, NULL, 0);
@@ -143,7 +191,7 @@ static void after_flush(saltare_core_engine_t *e, sc_conn_t *c)
                 ev->value = c->pending;
         }
     }
-    if (!c->wq_head && c->file_fd < 0) {
+    if (sc_all_sent(c)) {
         if (c->state == ST_CLOSING) {
             sc_close_conn(e, c, SALTARE_CORE_CLOSE_LOCAL);
             return;
@@ -154,8 +202,32 @@ static void after_flush(saltare_core_engine_t *e, sc_conn_t *c)
     sc_update_interest(e, c);
 }
 
+/* Output the transport holds goes first: 1 when it is all sent, 0 while
+ * some waits, -1 on a fatal error. */
+static int flush_transport(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    ssize_t left = e->transport->flush(e->transport_ctx, sc_tstate(e, c), c->fd);
+    if (left < 0)
+        return -1;
+    if (left > 0)
+        return 0;
+    c->tflags &= (uint8_t)~TF_WANT_WRITE;
+    return 1;
+}
+
 void sc_conn_writable(saltare_core_engine_t *e, sc_conn_t *c)
 {
+    if (c->tflags & TF_WANT_WRITE) {
+        int rc = flush_transport(e, c);
+        if (rc < 0) {
+            sc_close_conn(e, c, SALTARE_CORE_CLOSE_RESET);
+            return;
+        }
+        if (rc == 0) {
+            sc_update_interest(e, c);
+            return;
+        }
+    }
     if ((c->file_fd >= 0 && send_file(e, c) != 0) ||
         (c->file_fd < 0 && send_queue(e, c) != 0)) {
         sc_close_conn(e, c, SALTARE_CORE_CLOSE_RESET);
@@ -170,13 +242,16 @@ int64_t saltare_core_engine_write(saltare_core_engine_t *e, uint64_t handle,
     sc_conn_t *c = sc_conn_get(e, handle);
     if (!c || (c->flags & CF_BROKEN))
         return SALTARE_CORE_STALE;
+    if (c->state == ST_HANDSHAKE)
+        return SALTARE_CORE_STATE;
     if ((uint64_t)c->pending + len > e->cfg.max_pending)
         return SALTARE_CORE_FULL;
     size_t sent = 0;
     int was_idle = !c->wq_head && c->file_fd < 0;
+    uint8_t held = c->tflags & TF_WANT_WRITE;
     if (was_idle && len) {
         struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
-        ssize_t n = e->transport->sendv(e->transport_ctx, c->fd, &iov, 1);
+        ssize_t n = sendv(e, c, &iov, 1);
         if (n < 0 && errno != EAGAIN && errno != EINTR) {
             mark_broken(e, c);
             return SALTARE_CORE_STALE;
@@ -192,9 +267,13 @@ int64_t saltare_core_engine_write(saltare_core_engine_t *e, uint64_t handle,
             return SALTARE_CORE_NOMEM;
         }
         if (was_idle) {
-            write_progress(e, c);
+            sc_write_progress(e, c);
             sc_update_interest(e, c);
         }
+    } else if (was_idle && (c->tflags & TF_WANT_WRITE) && !held) {
+        /* All taken, but the transport holds some: EPOLLOUT for its flush. */
+        sc_write_progress(e, c);
+        sc_update_interest(e, c);
     }
     if (c->pending > e->cfg.high_water)
         c->flags |= CF_HIGH;
@@ -209,7 +288,7 @@ int64_t saltare_core_engine_sendfile(saltare_core_engine_t *e, uint64_t handle,
         return SALTARE_CORE_STALE;
     if (c->wq_head || c->file_fd >= 0)
         return SALTARE_CORE_BUSY;
-    if (offset < 0)
+    if (offset < 0 || c->state == ST_HANDSHAKE)
         return SALTARE_CORE_STATE;
     if (!count)
         return 0;
@@ -223,7 +302,7 @@ int64_t saltare_core_engine_sendfile(saltare_core_engine_t *e, uint64_t handle,
         mark_broken(e, c);
         return SALTARE_CORE_STALE;
     }
-    write_progress(e, c);
+    sc_write_progress(e, c);
     sc_update_interest(e, c);
     return (int64_t)c->file_left;
 }
