@@ -123,6 +123,8 @@ static void check_receive(const saltare_core_transport_t *t, saltare_tls_ctx_t *
     CHECK(total == 40000 && memcmp(got, data, 40000) == 0);
     CHECK(more_seen);
     CHECK(l.ready_seen == 1); /* once only */
+    errno = 0;
+    CHECK(server_recv(&l, buf, 0, &flags) == -1 && errno == EAGAIN && flags == 0); /* no room */
 
     /* Data then close_notify in one flight: the data (with MORE), then 0. */
     CHECK(SSL_write_ex(l.client, "bye", 3, &written) == 1);

@@ -61,8 +61,9 @@ static ssize_t t_recv(void *ctx, void *state, int fd, char *buf, size_t len, uin
     saltare_tls_conn_t *conn = state;
     *flags = 0;
     if (conn->peer_closed) return 0;
-    if (len == 0) { /* receive would report MORE forever */
-        errno = EINVAL;
+    if (len == 0) { /* no room: nothing read, nothing lost; MORE stays for later */
+        if (conn->more) *flags = SALTARE_CORE_T_MORE;
+        errno = EAGAIN;
         return -1;
     }
     size_t got = 0;
