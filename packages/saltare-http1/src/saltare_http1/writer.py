@@ -58,6 +58,7 @@ def write_response_head(
     request_method: bytes = b"GET",
     http_version: str = "1.1",
     keep_alive: bool = True,
+    extra: bytes = b"",
 ) -> ResponseHead:
     """Build a response head and decide how its body is framed.
 
@@ -69,6 +70,8 @@ def write_response_head(
     `connection: close`; a kept-alive HTTP/1.0 client gets
     `connection: keep-alive`. Names and values are checked (no response
     splitting); a caller's `transfer-encoding` is replaced by our framing.
+    `extra` is header lines the caller checked once (e.g. its own `server`
+    and `date` fields, each ending in CRLF), added as they are.
     Raises ValueError on invalid input.
     """
     lines = [status_line(status, http_version)]
@@ -110,7 +113,7 @@ def write_response_head(
             lines.append(b"connection: close\r\n")
     elif http_version == "1.0":
         lines.append(b"connection: keep-alive\r\n")  # 1.0 clients close unless told
-    lines.append(b"\r\n")
+    lines += (extra, b"\r\n")
     return ResponseHead(b"".join(lines), framing, content_length, keep_alive)
 
 

@@ -162,13 +162,13 @@ class RequestCycle:
     def _head(self) -> bytes:
         head = write_response_head(self.status, self.response_headers, request_method=self.method,
                                    http_version=self.http_version,
-                                   keep_alive=self.keep_alive and not self.server.draining)
+                                   keep_alive=self.keep_alive and not self.server.draining,
+                                   extra=self.server.extra_fields())
         self.framing = head.framing
         self.length = head.content_length
         self.keep_alive = head.keep_alive
         self.head_written = True
-        # The server's own fields (checked once at start-up) go before the blank line.
-        return head.data[:-2] + self.server.extra_fields()
+        return head.data
 
     def _frame(self, body: bytes, final: bool) -> bytes:
         framing = self.framing

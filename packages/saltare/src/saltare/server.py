@@ -5,12 +5,14 @@ polls a batch of events and routes them to RequestCycles (asgi_http.py).
 """
 
 import asyncio
+import gc
 import os
 import signal
 
 import saltare_core
 from saltare_core import events as ev
 from saltare_core.config import EngineConfig, Http1Limits
+from saltare_core.counters import R1XX
 from saltare_http1 import percent_decode_path, write_response_head
 
 from . import logs, memory
@@ -97,6 +99,8 @@ class Server:
         self.access_log = options["access_log"]
         self.static_fields = static_fields(options)
         self.date_header = options["date_header"]
+        self._date = self._extra = None
+        self.response_counts = None
         self.trusted = None
         if options["proxy_headers"]:
             self.trusted = {ip.strip() for ip in options["forwarded_allow_ips"].split(",") if ip.strip()}
@@ -116,8 +120,14 @@ class Server:
             return EXIT_STARTUP_FAILED
         self.engine = make_engine(engine_config(self.options))
         self.high_water = self.engine.config.high_water
+        self.response_counts = self.engine.counters.words[R1XX : R1XX + 5]
         self.engine.add_listener(self.listener)
         self.loop.add_reader(self.engine.fileno(), self._on_events)
+        # What start-up built lives as long as the server: the collector stops
+        # walking it (each full collection of a framework's heap costs a
+        # request's worth of time), and the heap left over is handed back.
+        gc.collect()
+        gc.freeze()
         memory.trim()
         if self.on_ready is not None:
             self.on_ready()
@@ -263,10 +273,14 @@ class Server:
     # -- called by cycles --------------------------------------------------
 
     def extra_fields(self) -> bytes:
-        """`server`, `--header` and `date` lines and the blank line ending the head."""
-        if self.date_header:
-            return self.static_fields + logs.date_field() + b"\r\n"
-        return self.static_fields + b"\r\n"
+        """The `server`, `--header` and `date` lines (checked once at start-up)."""
+        if not self.date_header:
+            return self.static_fields
+        date = logs.date_field()
+        if date is not self._date:  # a new second: date_field() made a new line
+            self._date = date
+            self._extra = self.static_fields + date
+        return self._extra
 
     def done(self, cycle: RequestCycle, keep_alive: bool) -> None:
         """The response is complete: the connection goes back to the engine."""
@@ -290,7 +304,9 @@ class Server:
         self._count(cycle)
 
     def _count(self, cycle: RequestCycle) -> None:
-        self.engine.counters.count_response(cycle.status)
+        status = cycle.status
+        if 100 <= status <= 599:  # responses by class, in the shared counters
+            self.response_counts[status // 100 - 1] += 1
         if self.access_log:
             scope = cycle.scope
             logs.access(scope["method"], scope["path"], cycle.status, cycle.bytes_out)
