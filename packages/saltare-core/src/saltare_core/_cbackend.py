@@ -65,6 +65,16 @@ def c_config(config: EngineConfig):
     return cfg
 
 
+def _destroyer(keep: list):
+    """The engine's destructor, holding `keep` until the engine is gone."""
+
+    def destroy(engine) -> None:
+        lib.saltare_core_engine_destroy(engine)
+        keep.clear()
+
+    return destroy
+
+
 class Engine:
     """The epoll engine (README "Engine API"). `http1` is the address of
     saltare-http1's C table (`saltare_http1._cbackend.c_api_address()`), or
@@ -81,7 +91,10 @@ class Engine:
         engine = lib.saltare_core_engine_new(self._cfg, api, self._counters_ptr, err, 128)
         if engine == ffi.NULL:
             raise ValueError(ffi.string(err).decode())
-        self._engine = ffi.gc(engine, lib.saltare_core_engine_destroy)
+        # What the C engine points into (a transport's table and ctx) must
+        # outlive it, also when the engine is collected rather than destroyed.
+        self._keep: list = []
+        self._engine = ffi.gc(engine, _destroyer(self._keep))
         self._events = ffi.buffer(lib.saltare_core_engine_events(engine),
                                   lib.saltare_core_engine_capacity(engine, 0) * _EVENT.size)
         self._arena = ffi.buffer(lib.saltare_core_engine_arena(engine), lib.saltare_core_engine_capacity(engine, 1))
@@ -92,7 +105,6 @@ class Engine:
         self._peer = ffi.new("uint32_t[2]")
         self._peer_addr = ffi.new("uint8_t[16]")
         self._listeners: list[socket.socket] = []
-        self._transport = None  # kept alive: the engine holds its table and ctx
         self._fd = lib.saltare_core_engine_fileno(engine)
 
     def fileno(self) -> int:
@@ -121,7 +133,11 @@ class Engine:
         """Move bytes through `transport` (see saltare_core.transport) instead
         of plain socket I/O; only before the first connection. The engine
         uses its C table: `transport.c_transport()` -> (table, ctx) addresses."""
-        table, ctx = transport.c_transport()
+        c_transport = getattr(transport, "c_transport", None)
+        if c_transport is None:
+            raise TypeError(f"set_transport: {type(transport).__name__} has no C table (c_transport()); "
+                            "the C engine needs one")
+        table, ctx = c_transport()
         abi = ffi.cast("uint32_t *", table)[0]
         if abi != lib.SALTARE_CORE_TRANSPORT_ABI:
             raise ValueError(f"set_transport: the table speaks transport ABI {abi}, "
@@ -131,7 +147,7 @@ class Engine:
             raise ValueError("set_transport: only before the first connection (or an incomplete table)")
         if rc < 0:
             raise_for(rc, "set_transport")
-        self._transport = transport
+        self._keep.append(transport)
 
     def transport_state(self, handle: int) -> int:
         """The transport's per-connection state as an address (0 when the

@@ -15,6 +15,9 @@
 #include "iptable.h"
 #include "pool.h"
 #include "timerwheel.h"
+/* The test transport, compiled into this harness (ci/sanitize builds
+ * test_*.c with the engine's sources only). */
+#include "xor_transport.c"
 
 static int passed, failed;
 
@@ -220,6 +223,99 @@ static void test_engine_raw_and_backpressure(void)
     saltare_core_engine_destroy(e);
 }
 
+/* Poll the engine while reading the peer's side: until `want` bytes (or
+ * EOF, or a bounded number of rounds); returns the bytes read. */
+static size_t pump_read(saltare_core_engine_t *e, int fd, char *buf, size_t want)
+{
+    size_t got = 0;
+    uint32_t used[2];
+    for (int round = 0; round < 2000 && got < want; round++) {
+        saltare_core_engine_poll(e, used);
+        ssize_t n = recv(fd, buf + got, want - got, MSG_DONTWAIT);
+        if (n == 0)
+            break;
+        if (n > 0)
+            got += (size_t)n;
+        else
+            usleep(1000);
+    }
+    return got;
+}
+
+static void unxor(char *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        buf[i] ^= XOR_KEY;
+}
+
+static void test_engine_transport(void)
+{
+    saltare_core_config_t cfg = config();
+    saltare_core_engine_t *e = saltare_core_engine_new(&cfg, &fake_api, NULL, NULL, 0);
+    xor_ctx_t x;
+    memset(&x, 0, sizeof(x));
+    memcpy(x.alpn, "xor/1", 5);
+    x.alpn_len = 5;
+    x.budget = 5; /* every response takes several flushes */
+    saltare_core_transport_t old_abi = *xor_transport_table();
+    old_abi.abi_version = 1;
+    CHECK(saltare_core_engine_set_transport(e, &old_abi, &x) == SALTARE_CORE_STATE);
+    CHECK(saltare_core_engine_set_transport(e, xor_transport_table(), &x) == 0);
+    int sv[2];
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    int64_t h = saltare_core_engine_adopt(e, sv[0]);
+    CHECK(h >= 0);
+    CHECK(saltare_core_engine_set_transport(e, xor_transport_table(), &x) == SALTARE_CORE_STATE);
+    CHECK(saltare_core_engine_write(e, (uint64_t)h, "x", 1) == SALTARE_CORE_STATE); /* mid-handshake */
+    /* The hello with a request right behind it: the request is read with
+     * the handshake's last flight, 7 bytes per recv (T_MORE). */
+    char hello[64] = "HELO";
+    const char req[] = "GET /a-longer-target HTTP/1.1\r\nHost: a\r\n\r\n";
+    memcpy(hello + 4, req, sizeof(req) - 1);
+    unxor(hello + 4, sizeof(req) - 1);
+    CHECK(write(sv[1], hello, 4 + sizeof(req) - 1) == (ssize_t)(4 + sizeof(req) - 1));
+    saltare_core_event_t ev;
+    CHECK(poll_kind(e, SALTARE_CORE_EV_SECURE, &ev) && ev.len == 5 &&
+          memcmp(saltare_core_engine_arena(e) + ev.off, "xor/1", 5) == 0);
+    CHECK(saltare_core_engine_transport_state(e, (uint64_t)h) != NULL);
+    char got[64];
+    CHECK(pump_read(e, sv[1], got, 8) == 8 && memcmp(got, "OK\x05xor/1", 8) == 0);
+    /* Paused after SECURE: the request waits for resume_reading(). */
+    uint32_t used[2];
+    int heads = 0;
+    for (int round = 0; round < 5; round++) {
+        int n = saltare_core_engine_poll(e, used);
+        for (int i = 0; i < n; i++)
+            heads += saltare_core_engine_events(e)[i].kind == SALTARE_CORE_EV_HEAD;
+    }
+    CHECK(heads == 0);
+    CHECK(saltare_core_engine_resume_reading(e, (uint64_t)h) == 0);
+    CHECK(poll_kind(e, SALTARE_CORE_EV_HEAD, &ev) && ev.len == sizeof(req) - 1 &&
+          memcmp(saltare_core_engine_arena(e) + ev.off, req, ev.len) == 0);
+    /* The response leaves budget bytes per flush (T_WANT_WRITE). */
+    const char resp[] = "HTTP/1.1 204 No Content\r\n\r\n";
+    CHECK(saltare_core_engine_respond(e, (uint64_t)h, resp, sizeof(resp) - 1, 1) == 0);
+    CHECK(pump_read(e, sv[1], got, sizeof(resp) - 1) == sizeof(resp) - 1);
+    unxor(got, sizeof(resp) - 1);
+    CHECK(memcmp(got, resp, sizeof(resp) - 1) == 0);
+    /* A local close ends with the transport's marker, then EOF. */
+    CHECK(saltare_core_engine_close(e, (uint64_t)h, 0) == 0);
+    CHECK(saltare_core_engine_transport_state(e, (uint64_t)h) == NULL);
+    CHECK(pump_read(e, sv[1], got, sizeof(got)) == 3);
+    unxor(got, 3);
+    CHECK(memcmp(got, "BYE", 3) == 0);
+    CHECK(x.opened == 1 && x.closed == 1 && x.shutdowns == 1);
+    close(sv[1]);
+    /* Not a hello: closed, the state freed, nothing written. */
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    h = saltare_core_engine_adopt(e, sv[0]);
+    CHECK(write(sv[1], "GET / HTTP/1.1\r\n", 16) == 16);
+    CHECK(poll_kind(e, SALTARE_CORE_EV_CLOSED, &ev) && ev.aux == SALTARE_CORE_CLOSE_RESET);
+    CHECK(x.opened == 2 && x.closed == 2 && x.shutdowns == 1);
+    close(sv[1]);
+    saltare_core_engine_destroy(e);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -228,6 +324,7 @@ int main(void)
     test_pool();
     test_engine_http();
     test_engine_raw_and_backpressure();
+    test_engine_transport();
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
 }

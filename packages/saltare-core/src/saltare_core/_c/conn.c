@@ -244,9 +244,15 @@ static void secured(saltare_core_engine_t *e, sc_conn_t *c)
 static void transport_readable(saltare_core_engine_t *e, sc_conn_t *c)
 {
     uint32_t tf = 0;
+    size_t room = c->rbuf->cap - c->rlen;
     ssize_t n = e->transport->recv(e->transport_ctx, sc_tstate(e, c), c->fd,
-                                   c->rbuf->mem + c->rlen, c->rbuf->cap - c->rlen, &tf);
+                                   c->rbuf->mem + c->rlen, room, &tf);
     int err = errno; /* before alpn() or anything else can change it */
+    if (n > 0 && (size_t)n > room) {
+        /* A transport claiming more than the room it was given broke the buffer. */
+        sc_close_conn(e, c, SALTARE_CORE_CLOSE_RESET);
+        return;
+    }
     if ((tf & SALTARE_CORE_T_WANT_WRITE) && !(c->tflags & TF_WANT_WRITE)) {
         c->tflags |= TF_WANT_WRITE;
         sc_write_progress(e, c);

@@ -60,13 +60,20 @@ static int enqueue(saltare_core_engine_t *e, sc_conn_t *c, const char *data, siz
     return 0;
 }
 
-/* sendv through the table with the connection's state; notes T_WANT_WRITE. */
-static ssize_t sendv(saltare_core_engine_t *e, sc_conn_t *c, const struct iovec *iov, int n_iov)
+/* sendv through the table with the connection's state (total: the bytes
+ * in iov); notes T_WANT_WRITE. */
+static ssize_t sendv(saltare_core_engine_t *e, sc_conn_t *c, const struct iovec *iov, int n_iov,
+                     size_t total)
 {
     uint32_t tf = 0;
     ssize_t n = e->transport->sendv(e->transport_ctx, sc_tstate(e, c), c->fd, iov, n_iov, &tf);
     if (tf & SALTARE_CORE_T_WANT_WRITE)
         c->tflags |= TF_WANT_WRITE;
+    if (n > 0 && (size_t)n > total) {
+        /* More than offered would break the queue's accounting: a broken transport. */
+        errno = EPROTO;
+        return -1;
+    }
     return n;
 }
 
@@ -104,7 +111,7 @@ static int send_file_through(saltare_core_engine_t *e, sc_conn_t *c)
         if (got == 0)
             return 1;
         struct iovec iov = {.iov_base = chunk, .iov_len = (size_t)got};
-        ssize_t n = sendv(e, c, &iov, 1);
+        ssize_t n = sendv(e, c, &iov, 1, (size_t)got);
         if (n < 0)
             return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
         c->file_off += (uint64_t)n;
@@ -158,7 +165,7 @@ static int send_queue(saltare_core_engine_t *e, sc_conn_t *c)
             total += iov[n_iov].iov_len;
             n_iov++;
         }
-        ssize_t n = sendv(e, c, iov, n_iov);
+        ssize_t n = sendv(e, c, iov, n_iov, total);
         if (n < 0)
             return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
         sc_count(e, SALTARE_CORE_C_BYTES_OUT, (uint64_t)n);
@@ -251,7 +258,7 @@ int64_t saltare_core_engine_write(saltare_core_engine_t *e, uint64_t handle,
     uint8_t held = c->tflags & TF_WANT_WRITE;
     if (was_idle && len) {
         struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
-        ssize_t n = sendv(e, c, &iov, 1);
+        ssize_t n = sendv(e, c, &iov, 1, len);
         if (n < 0 && errno != EAGAIN && errno != EINTR) {
             mark_broken(e, c);
             return SALTARE_CORE_STALE;
