@@ -61,7 +61,8 @@ def address(listener, options: dict) -> str:
     if isinstance(name, str):
         return f"unix:{name}"
     host = f"[{name[0]}]" if ":" in name[0] else name[0]
-    return f"http://{host}:{name[1]}"
+    scheme = "https" if options["ssl_certfile"] else "http"
+    return f"{scheme}://{host}:{name[1]}"
 
 
 def announce(listener, options: dict, workers: int, loop_name: str) -> None:
@@ -78,12 +79,12 @@ def announce(listener, options: dict, workers: int, loop_name: str) -> None:
         logs.warning(f"pure-Python backend in use for {', '.join(slow)} (SALTARE_PURE=1 or C not built): slower")
 
 
-def serve_here(app, options: dict, listener, *, on_ready=None) -> int:
+def serve_here(app, options: dict, listener, *, tls=None, on_ready=None) -> int:
     """Serve in this process until a signal (or --limit-max-requests); the exit code."""
     from .server import Server
 
     memory.cap_arenas()
-    server = Server(app, options, listener, on_ready=on_ready)
+    server = Server(app, options, listener, tls=tls, on_ready=on_ready)
     with asyncio.Runner(loop_factory=loop_factory(options["loop"])) as runner:
         return runner.run(server.serve())
 
@@ -102,6 +103,11 @@ def run(app, **kwargs) -> int:
         from .loader import load_env_file
 
         load_env_file(options["env_file"])
+    tls = None
+    if options["ssl_certfile"]:
+        from .tls import load as load_tls
+
+        tls = load_tls(options)
     if isinstance(app, str):
         app = import_app(app, factory=options["factory"], app_dir=options["app_dir"])
     elif options["factory"]:
@@ -111,11 +117,11 @@ def run(app, **kwargs) -> int:
     loop_name = "uvloop" if loop_factory(options["loop"]) is not asyncio.new_event_loop else "asyncio"
     try:
         if workers == 1:
-            return serve_here(app, options, listener,
+            return serve_here(app, options, listener, tls=tls,
                               on_ready=lambda: announce(listener, options, workers, loop_name))
         from .supervisor import Supervisor
 
-        return Supervisor(app, options, listener, workers,
+        return Supervisor(app, options, listener, workers, tls=tls,
                           on_ready=lambda: announce(listener, options, workers, loop_name)).run()
     finally:
         if options["uds"]:

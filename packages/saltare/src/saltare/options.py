@@ -62,6 +62,11 @@ def header(text: str) -> str:
     return text
 
 
+def cert_reqs(text: str) -> str:
+    """none / optional / required, or uvicorn's 0 / 1 / 2 (ssl.CERT_*)."""
+    return {"0": "none", "1": "optional", "2": "required"}.get(text.strip(), text.strip().lower())
+
+
 def boolean(text: str) -> bool:
     lowered = text.strip().lower()
     if lowered in ("1", "true", "yes", "on"):
@@ -101,6 +106,17 @@ OPTIONS = (
     Option("max_request_uri", count, 8192, "request-target bytes before 414"),
     Option("max_request_head_bytes", count, 16384, "request line + header bytes before 431 (at most 16384)"),
     Option("max_connections_per_ip", count, 0, "open connections per client address (0: no limit)"),
+    Option("ssl_certfile", str, None, "serve HTTPS with this PEM certificate (chain)"),
+    Option("ssl_keyfile", str, None, "PEM private key (default: the one in --ssl-certfile)"),
+    Option("ssl_keyfile_password", str, None, "password of an encrypted --ssl-keyfile"),
+    Option("ssl_ca_certs", str, None, "PEM CA certificates that client certificates are verified against"),
+    Option("ssl_cert_reqs", cert_reqs, "none", "client certificates: none, optional (verified when sent), "
+           "required (mTLS); uvicorn's 0/1/2 work too", ("none", "optional", "required")),
+    Option("ssl_ciphers", str, None, "TLS 1.2 cipher list in OpenSSL syntax (default: OpenSSL's)"),
+    Option("ssl_min_version", str, "TLSv1.2", "oldest TLS version accepted", ("TLSv1.2", "TLSv1.3")),
+    Option("ssl_handshake_timeout", positive_float, 10.0, "seconds a client has to complete the TLS handshake (0: --header-timeout)"),
+    Option("ssl_max_handshakes", count, 1024, "TLS handshakes in progress per worker before new connections "
+           "are closed at once (0: no limit)"),
     Option("optimize", bool, False, "re-exec under python -OO (strips docstrings)", switch=True),
 )
 

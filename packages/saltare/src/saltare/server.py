@@ -33,6 +33,8 @@ def engine_config(options: dict) -> EngineConfig:
         keepalive_timeout=options["timeout_keep_alive"],
         write_timeout=options["write_timeout"],
         max_connections_per_ip=options["max_connections_per_ip"],
+        handshake_timeout=options["ssl_handshake_timeout"],
+        max_handshakes=options["ssl_max_handshakes"],
         http1_limits=Http1Limits(
             max_head_bytes=min(options["max_request_head_bytes"], 16384),
             max_target_bytes=options["max_request_uri"],
@@ -75,8 +77,9 @@ def server_address(listener) -> tuple:
 
 
 class Server:
-    def __init__(self, app, options: dict, listener, *, on_ready=None) -> None:
+    def __init__(self, app, options: dict, listener, *, tls=None, on_ready=None) -> None:
         self.app = app
+        self.tls = tls
         self.options = options
         self.listener = listener
         self.on_ready = on_ready
@@ -121,6 +124,8 @@ class Server:
         self.engine = make_engine(engine_config(self.options))
         self.high_water = self.engine.config.high_water
         self.response_counts = self.engine.counters.words[R1XX : R1XX + 5]
+        if self.tls is not None:
+            self.tls.install(self.engine)
         self.engine.add_listener(self.listener)
         self.loop.add_reader(self.engine.fileno(), self._on_events)
         # What start-up built lives as long as the server: the collector stops
@@ -192,6 +197,8 @@ class Server:
                     cycle.lost()
             elif kind == ev.ERROR:
                 self._on_error(event.handle, event.value)
+            elif kind == ev.SECURE:
+                engine.resume_reading(event.handle)  # ALPN offers http/1.1 only
             elif kind == ev.STOPPED:
                 self._stop()
         deadline = engine.next_deadline()
@@ -230,9 +237,12 @@ class Server:
         headers = head.headers
         peer = self.engine.peer(handle)
         client = peer if peer else None
-        scheme = "http"
+        scheme = "http" if self.tls is None else "https"
         if self.trusted is not None and client is not None and ("*" in self.trusted or client[0] in self.trusted):
             client, scheme = self._forwarded(headers, client, scheme)
+        extensions = {"http.response.trailers": {}, "http.response.zerocopysend": {}, "http.response.pathsend": {}}
+        if self.tls is not None:
+            extensions["tls"] = self.tls.extension(self.engine, handle)
         return {
             "type": "http",
             "asgi": ASGI,
@@ -247,8 +257,7 @@ class Server:
             "client": client,
             "server": self.server,
             "state": self.state.copy(),
-            "extensions": {"http.response.trailers": {}, "http.response.zerocopysend": {},
-                           "http.response.pathsend": {}},
+            "extensions": extensions,
         }
 
     def _forwarded(self, headers, client, scheme):

@@ -27,8 +27,9 @@ class Worker:
 
 
 class Supervisor:
-    def __init__(self, app, options: dict, listener, count: int, *, on_ready=None) -> None:
+    def __init__(self, app, options: dict, listener, count: int, *, tls=None, on_ready=None) -> None:
         self.app = app
+        self.tls = tls
         self.options = options
         self.listener = listener
         self.count = count
@@ -175,4 +176,4 @@ class Supervisor:
             return EXIT_OK
         from .main import serve_here
 
-        return serve_here(self.app, self.options, self.listener)
+        return serve_here(self.app, self.options, self.listener, tls=self.tls)

@@ -66,6 +66,9 @@ async def app(scope, receive, send):
         data["body_length"] = len(body)
         data["pid"] = os.getpid()
         await respond(send, 200, json.dumps(data).encode(), [(b"content-type", b"application/json")])
+    elif path == "/tls":
+        found = {"scheme": scope["scheme"], "tls": scope["extensions"].get("tls")}
+        await respond(send, 200, json.dumps(found).encode(), [(b"content-type", b"application/json")])
     elif path == "/process":
         import sys
 
