@@ -53,8 +53,9 @@ def stack(request):
 class HTTPSServer:
     """The engine in a thread: HTTP/1.1 after ALPN http/1.1 (or none), raw echo after h2.
 
-    GET /big?N answers N bytes, POST /echo echoes the body, anything else
-    answers "METHOD TARGET"; "connection: close" requests get a local close.
+    GET /big?N answers N bytes, GET /file sends file_path with sendfile,
+    POST /echo echoes the body, anything else answers "METHOD TARGET";
+    "connection: close" requests get a local close.
     What the test reads (secure, infos, unknown) is filled by the loop thread.
     """
 
@@ -68,6 +69,7 @@ class HTTPSServer:
         self.secure: dict[int, bytes] = {}  # handle -> ALPN from SECURE
         self.infos: dict[int, object] = {}  # handle -> TLSInfo, read at SECURE
         self.unknown: list = []  # events for handles never made known by SECURE
+        self.file_path: str | None = None  # what GET /file sends
         self._bodies: dict[int, list] = {}
         self._sending: dict[int, list] = {}  # handle -> [memoryview left, keep_alive]
         self._calls: queue.Queue = queue.Queue()
@@ -129,6 +131,9 @@ class HTTPSServer:
 
     def _respond(self, handle: int) -> None:
         head, parts = self._bodies.pop(handle)
+        if head.target == b"/file":
+            self._send_file(handle, head.keep_alive)
+            return
         if head.target.startswith(b"/big?"):
             body = b"x" * int(head.target[5:])
         elif head.target == b"/echo":
@@ -138,6 +143,16 @@ class HTTPSServer:
         self.engine.write(handle, b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n" % len(body))
         self._sending[handle] = [memoryview(body), head.keep_alive]
         self._send_more(handle)
+
+    def _send_file(self, handle: int, keep_alive: bool) -> None:
+        size = os.path.getsize(self.file_path)
+        self.engine.write(handle, b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n" % size)
+        fd = os.open(self.file_path, os.O_RDONLY)
+        try:
+            self.engine.sendfile(handle, fd, 0, size)  # the engine keeps its own duplicate
+        finally:
+            os.close(fd)
+        self.engine.finish(handle, keep_alive)
 
     def _send_more(self, handle: int) -> None:
         """Write until over the high-water mark, then wait for DRAINED."""
@@ -262,6 +277,17 @@ def test_httpx_keep_alive_and_five_mib_both_ways(serve, verify):
         assert client.get(f"/big?{size}").content == b"x" * size
     assert server.counters()["accepted"] == 1
     assert server.counters()["requests"] == 5
+
+
+def test_sendfile_goes_through_the_transport(serve, certs, client_context, tmp_path):
+    server = serve()
+    content = hashlib.shake_256(b"file").digest(3 * 1024 * 1024 + 7)
+    server.file_path = str(tmp_path / "file.bin")
+    (tmp_path / "file.bin").write_bytes(content)
+    with connect(server, client_context(certs)) as sock:
+        for _ in range(2):  # keep-alive after a file
+            sock.sendall(b"GET /file HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            assert read_response(sock)[1] == content
 
 
 def test_alpn_h2_turns_the_connection_raw(serve, certs, client_context):
@@ -396,6 +422,15 @@ def test_local_close_sends_close_notify(serve, certs, client_context):
     assert server.call(lambda: server.engine.transport_state(handle)) in (0, None)  # stale
     with pytest.raises(ValueError):
         session_info(server.call(lambda: server.engine.transport_state(handle)))
+
+
+def test_close_notify_from_the_client_is_answered(serve, certs, client_context):
+    server = serve()
+    with connect(server, client_context(certs)) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        assert read_response(sock)[1] == b"GET /"
+        sock.unwrap().close()  # returns once the server's close_notify has come
+    server.wait_for(lambda: server.engine.stats()["connections"] == 0)
 
 
 def test_c_engine_refuses_a_python_tls_context(server_config):

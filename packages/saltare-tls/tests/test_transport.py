@@ -103,11 +103,12 @@ def test_close_notify_after_data_gives_the_data_then_the_end(link):
     one.handshake()
     one.client.sendall(b"bye")
     with pytest.raises(ssl.SSLWantReadError):
-        one.client.unwrap()  # sends close_notify, then would wait for the server's
+        one.client.unwrap()  # sends close_notify; the server has not answered yet
     data, flags = one.recv()
     assert data == b"bye" and flags & transport.MORE
     assert one.recv() == (b"", 0)
     assert one.recv() == (b"", 0)
+    one.client.unwrap()  # the server's close_notify came: the unwrap completes
 
 
 def test_send_takes_one_budget_at_a_time_and_nothing_while_queued(link):

@@ -82,12 +82,16 @@ class EngineTransport:
         except TLSError as exc:
             _send_alert(state, sock)
             raise OSError(errno.EPROTO, f"TLS: {exc}") from None
+        state.peer_closed = session.closed
+        if state.peer_closed:
+            # Answer close_notify with ours (RFC 8446 6.1): the engine only
+            # drops the state of a connection its peer ended.
+            session.close()
         state.out += session.data_to_send()
         flags = WANT_WRITE if _write(state, sock) else 0
         if not state.ready_told and session.handshake_done:
             state.ready_told = True
             flags |= READY
-        state.peer_closed = session.closed
         if plain:
             state.plain += plain
             return _take(state, n, flags)

@@ -133,6 +133,7 @@ static void check_receive(const saltare_core_transport_t *t, saltare_tls_ctx_t *
     CHECK(flags & SALTARE_CORE_T_MORE);
     CHECK(server_recv(&l, buf, sizeof buf, &flags) == 0);
     CHECK(server_recv(&l, buf, sizeof buf, &flags) == 0);
+    CHECK(SSL_shutdown(l.client) == 1); /* the server answered with its close_notify */
     free(got);
     free(data);
     link_close(&l);

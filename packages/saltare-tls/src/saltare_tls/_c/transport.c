@@ -87,6 +87,9 @@ static ssize_t t_recv(void *ctx, void *state, int fd, char *buf, size_t len, uin
     }
     conn->more = rc == SALTARE_TLS_MORE;
     conn->peer_closed = rc == SALTARE_TLS_CLOSED;
+    /* Answer close_notify with ours (RFC 8446 6.1): the engine only frees
+     * the state of a connection its peer ended. */
+    if (conn->peer_closed) (void)saltare_tls_conn_close(conn);
     ssize_t queued = write_out(conn, fd);
     if (queued < 0) return -1;
     if (queued > 0) *flags |= SALTARE_CORE_T_WANT_WRITE;
