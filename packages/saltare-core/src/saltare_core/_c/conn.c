@@ -200,7 +200,7 @@ static int make_room(saltare_core_engine_t *e, sc_conn_t *c)
 
 /* Bytes were appended to rbuf: the framing state and its deadlines, then
  * the framing itself. */
-static void got_bytes(saltare_core_engine_t *e, sc_conn_t *c)
+static inline void got_bytes(saltare_core_engine_t *e, sc_conn_t *c)
 {
     if (c->state == ST_IDLE) {
         c->state = ST_HEAD;
@@ -221,7 +221,7 @@ static void got_bytes(saltare_core_engine_t *e, sc_conn_t *c)
  * its resume_reading() or set_raw(); plaintext already read stays. */
 static void secured(saltare_core_engine_t *e, sc_conn_t *c)
 {
-    char alpn[256];
+    char alpn[255]; /* an ALPN protocol name is 1 to 255 bytes (RFC 7301) */
     size_t alpn_len = e->transport->alpn(e->transport_ctx, sc_tstate(e, c), alpn, sizeof(alpn));
     if (alpn_len > sizeof(alpn))
         alpn_len = 0; /* a transport that ignored cap: report no protocol rather than overread */

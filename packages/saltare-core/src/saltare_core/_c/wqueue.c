@@ -62,7 +62,7 @@ static int enqueue(saltare_core_engine_t *e, sc_conn_t *c, const char *data, siz
 
 /* sendv through the table with the connection's state (total: the bytes
  * in iov); notes T_WANT_WRITE. */
-static ssize_t sendv(saltare_core_engine_t *e, sc_conn_t *c, const struct iovec *iov, int n_iov,
+static inline ssize_t sendv(saltare_core_engine_t *e, sc_conn_t *c, const struct iovec *iov, int n_iov,
                      size_t total)
 {
     uint32_t tf = 0;
