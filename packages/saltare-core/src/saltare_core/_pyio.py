@@ -119,7 +119,8 @@ class ConnIO:
         self._process(c)
 
     def _make_room(self, c) -> bool:
-        """A buffer to read into (the large one when the small one is full); False: none."""
+        """A buffer to read into (the large one when the small one is full);
+        False when a unit outgrew the large one: the connection is closed."""
         if c.buf is None:
             self._pool.get(SMALL)
             c.buf, c.cls = bytearray(), SMALL

@@ -60,12 +60,16 @@ class TransportIO:
         c.tstate = None
 
     def _transport_readable(self, c) -> None:
+        room = SIZES[c.cls] - len(c.buf)
         try:
-            data, flags = self._transport.recv(c.tstate, c.sock, SIZES[c.cls] - len(c.buf))
+            data, flags = self._transport.recv(c.tstate, c.sock, room)
         except (BlockingIOError, InterruptedError):
             data, flags = None, 0
         except OSError:
             self._close_conn(c, R.RESET)
+            return
+        if data is not None and len(data) > room:
+            self._close_conn(c, R.RESET)  # more than asked for: a broken transport (as in C)
             return
         if flags & TRANSPORT_WANT_WRITE and not c.tflags & TF_WANT_WRITE:
             c.tflags |= TF_WANT_WRITE
