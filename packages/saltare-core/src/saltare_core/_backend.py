@@ -5,7 +5,7 @@ extension was built. Both modules expose the `Backend` surface.
 """
 
 import os
-from typing import Protocol
+from typing import Callable, Protocol
 
 
 class Backend(Protocol):
@@ -13,6 +13,9 @@ class Backend(Protocol):
     Engine: type  # the engine (see README "Engine API")
     TimerWheel: type  # saltare_core.timerwheel.TimerWheel
     RateLimiter: type  # saltare_core.ratelimit.RateLimiter
+    cap_arenas: Callable[[int], bool]  # saltare_core.process
+    trim_heap: Callable[[], bool]
+    set_parent_death_signal: Callable[[int], bool]
 
 
 if os.environ.get("SALTARE_PURE") == "1":

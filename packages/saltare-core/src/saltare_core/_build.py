@@ -105,13 +105,17 @@ saltare_core_ratelimit_t *saltare_core_ratelimit_new(double, double, uint32_t);
 void saltare_core_ratelimit_destroy(saltare_core_ratelimit_t *);
 int saltare_core_ratelimit_allow(saltare_core_ratelimit_t *, const uint8_t *, uint32_t, double);
 uint32_t saltare_core_ratelimit_size(const saltare_core_ratelimit_t *);
+
+int saltare_core_cap_arenas(int);
+int saltare_core_trim_heap(void);
+int saltare_core_parent_death_signal(int);
 """
 
 ffibuilder = FFI()
 ffibuilder.cdef(CDEF)
 ffibuilder.set_source(
     "saltare_core._native",
-    '#include "engine.h"\n#include "timerwheel.h"\n',
+    '#include "engine.h"\n#include "process.h"\n#include "timerwheel.h"\n',
     # Absolute paths: cffi compiles with a temporary working directory.
     sources=[str(p) for p in sorted(C_DIR.glob("*.c"))],
     include_dirs=[str(C_DIR)],

@@ -321,3 +321,15 @@ class RateLimiter:
 
     def __len__(self) -> int:
         return lib.saltare_core_ratelimit_size(self._limiter)
+
+
+def cap_arenas(arenas: int) -> bool:
+    return lib.saltare_core_cap_arenas(arenas) == 0
+
+
+def trim_heap() -> bool:
+    return lib.saltare_core_trim_heap() == 1
+
+
+def set_parent_death_signal(signum: int) -> bool:
+    return lib.saltare_core_parent_death_signal(signum) == 0

@@ -80,7 +80,7 @@ class Acceptor:
                 if exc.errno in (errno.EMFILE, errno.ENFILE) and self._survive_fd_exhaustion(listener):
                     continue
                 return
-            if not self._free:
+            if not self._has_slot():
                 self._reject(sock)
                 continue
             key = _addr_key(sock.family, addr)

@@ -84,9 +84,11 @@ class Engine(ConnIO, Acceptor, TransportIO):
         self._wake_w.setblocking(False)
         self._sel.register(self._wake_r, selectors.EVENT_READ, None)
         self._kicked = False
-        self._conns: list[Conn | None] = [None] * config.max_connections
-        self._gens = [0] * config.max_connections
-        self._free = list(range(config.max_connections - 1, -1, -1))  # pop() gives slot 0 first
+        # Slots grow as connections come (released ones are reused first), as
+        # the C table's pages are touched only when used.
+        self._conns: list[Conn | None] = []
+        self._gens: list[int] = []
+        self._free: list[int] = []
         self._open = 0
         self._pending: dict[Conn, None] = {}
         self._listeners: list[socket.socket] = []
@@ -300,9 +302,17 @@ class Engine(ConnIO, Acceptor, TransportIO):
         if self._draining and not self._open:
             self._kick()
 
+    def _has_slot(self) -> bool:
+        return bool(self._free) or len(self._conns) < self.config.max_connections
+
     def _conn_new(self, sock: socket.socket, tstate) -> Conn:
         """A new connection (non-blocking socket; the caller checked there is a free slot)."""
-        slot = self._free.pop()
+        if self._free:
+            slot = self._free.pop()
+        else:
+            slot = len(self._conns)
+            self._conns.append(None)
+            self._gens.append(0)
         c = Conn(slot, self._gens[slot], sock, ST_IDLE if self._http else ST_RAW, self._now_tick())
         c.tstate = tstate
         self._conns[slot] = c
@@ -321,7 +331,7 @@ class Engine(ConnIO, Acceptor, TransportIO):
 
     def adopt(self, sock: socket.socket) -> int:
         """Take a connected socket (the engine owns it from now on); returns its handle."""
-        if not self._free:
+        if not self._has_slot():
             raise_for(FULL, "adopt")
         sock.setblocking(False)
         accepted, tstate = self._transport_open(sock)

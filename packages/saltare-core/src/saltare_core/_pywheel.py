@@ -86,24 +86,31 @@ class TimerIds:
         capacity = max(capacity, 1)
         self.wheel = wheel
         self.capacity = capacity
-        self._gen = [0] * capacity
-        self._next_free = [i + 2 if i + 2 <= capacity else 0 for i in range(capacity)]
-        self._free_head = 1
-        self.tags = [0] * capacity
+        # Indexes grow as timers are used (released ones first), as in C.
+        self._gen: list[int] = []
+        self._next_free: list[int] = []
+        self._free_head = 0
+        self.tags: list[int] = []
 
     def add(self, expires: int, tag: int = 0) -> int:
-        if not self._free_head:
+        if self._free_head:
+            index = self._free_head - 1
+            self._free_head = self._next_free[index]
+            self._next_free[index] = 0
+        elif len(self._gen) < self.capacity:
+            index = len(self._gen)
+            self._gen.append(0)
+            self._next_free.append(0)
+            self.tags.append(0)
+        else:
             return 0
-        index = self._free_head - 1
-        self._free_head = self._next_free[index]
-        self._next_free[index] = 0
         self.tags[index] = tag
         self.wheel.add(("timer", index), expires)
         return (self._gen[index] << 32) | (index + 1)
 
     def _live_index(self, timer: int) -> int | None:
         index = (timer & 0xFFFFFFFF) - 1
-        if not 0 <= index < self.capacity or self._gen[index] != timer >> 32 or ("timer", index) not in self.wheel:
+        if not 0 <= index < len(self._gen) or self._gen[index] != timer >> 32 or ("timer", index) not in self.wheel:
             return None
         return index
 

@@ -18,7 +18,7 @@ import sys
 
 OPTIONS_VARIABLE = "SALTARE_SERVE_OPTIONS"
 ARENA_VARIABLE = "MALLOC_ARENA_MAX"
-ARENAS = "2"
+ARENAS = "2"  # as memory.ARENAS (not imported here: the CLI process stays light)
 """Threads of the app's libraries would each get a 64 MiB arena otherwise."""
 
 

@@ -25,11 +25,35 @@ static int handshakes(const saltare_core_engine_t *e)
     return e->tstates && (e->transport->flags & SALTARE_CORE_T_HANDSHAKE);
 }
 
+static int has_slot(const saltare_core_engine_t *e)
+{
+    return e->free_head != NO_SLOT || e->fresh < e->cfg.max_connections;
+}
+
+static void store_peer(sc_conn_t *c, const struct sockaddr_storage *ss)
+{
+    c->peer_family = ss->ss_family;
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const void *)ss;
+        c->peer_port = ntohs(in->sin_port);
+        memcpy(c->peer_addr, &in->sin_addr, 4);
+    } else if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const void *)ss;
+        c->peer_port = ntohs(in6->sin6_port);
+        memcpy(c->peer_addr, &in6->sin6_addr, 16);
+    }
+}
+
 /* A new connection in the table (the caller checked there is a free slot). */
 static sc_conn_t *conn_new(saltare_core_engine_t *e, int fd, void *state)
 {
-    sc_conn_t *c = &e->conns[e->free_head];
-    e->free_head = c->pend_next;
+    sc_conn_t *c;
+    if (e->free_head != NO_SLOT) {
+        c = &e->conns[e->free_head];
+        e->free_head = c->pend_next;
+    } else {
+        c = &e->conns[e->fresh++];
+    }
     c->fd = fd;
     c->file_fd = -1;
     c->ip_ent = NO_SLOT;
@@ -61,7 +85,7 @@ int64_t saltare_core_engine_adopt(saltare_core_engine_t *e, int fd)
     int flags = fcntl(fd, F_GETFL);
     if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
         return SALTARE_CORE_OSERROR;
-    if (e->free_head == NO_SLOT)
+    if (!has_slot(e))
         return SALTARE_CORE_FULL;
     void *state;
     if (transport_open(e, fd, &state) < 0)
@@ -69,6 +93,11 @@ int64_t saltare_core_engine_adopt(saltare_core_engine_t *e, int fd)
     /* The caller holds the handle: it is told of everything, also during
      * a handshake. */
     sc_conn_t *c = conn_new(e, fd, state);
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    memset(&ss, 0, sizeof(ss));
+    if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0)
+        store_peer(c, &ss);
     c->flags |= CF_KNOWN;
     return (int64_t)sc_handle(e, c);
 }
@@ -184,7 +213,7 @@ void sc_accept_ready(saltare_core_engine_t *e, int lfd)
             return;
         }
         /* Over a cap: accepted and closed at once, so the backlog drains. */
-        if (e->free_head == NO_SLOT) {
+        if (!has_slot(e)) {
             reject(e, fd);
             continue;
         }
@@ -222,6 +251,7 @@ void sc_accept_ready(saltare_core_engine_t *e, int lfd)
             e->per_ip.ents[ent].a += 1;
         }
         sc_conn_t *c = conn_new(e, fd, state);
+        store_peer(c, &ss);
         c->ip_ent = ent;
         sc_count(e, SALTARE_CORE_C_ACCEPTED, 1);
         if (!e->http1 && c->state == ST_RAW) {

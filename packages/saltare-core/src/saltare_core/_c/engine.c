@@ -133,11 +133,10 @@ saltare_core_engine_t *saltare_core_engine_new(const saltare_core_config_t *cfg,
         saltare_core_engine_destroy(e);
         return NULL;
     }
-    for (uint32_t i = 0; i < cfg->max_connections; i++) {
-        e->conns[i].pend_next = i + 1 < cfg->max_connections ? i + 1 : NO_SLOT;
-        e->conns[i].fd = e->conns[i].file_fd = -1;
-    }
-    e->free_head = 0;
+    /* Slots are taken from conns[fresh] until some are released: a table
+     * sized for 10,000 connections costs memory only for those that came. */
+    e->free_head = NO_SLOT;
+    e->fresh = 0;
     e->pend_head = e->pend_tail = NO_SLOT;
     e->epfd = epoll_create1(EPOLL_CLOEXEC);
     e->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -162,7 +161,7 @@ void saltare_core_engine_destroy(saltare_core_engine_t *e)
     if (!e)
         return;
     if (e->conns) {
-        for (uint32_t i = 0; i < e->cfg.max_connections; i++) {
+        for (uint32_t i = 0; i < e->fresh; i++) {
             sc_conn_t *c = &e->conns[i];
             if (c->state == ST_FREE)
                 continue;
@@ -309,6 +308,8 @@ void sc_update_interest(saltare_core_engine_t *e, sc_conn_t *c)
         /* Plaintext inside the transport never makes the fd readable. */
         if (c->tflags & TF_MORE)
             sc_pending_add(e, c);
+    } else if (sc_reading_ahead(e, c) && !(c->flags & CF_PAUSED)) {
+        want |= EPOLLIN;
     } else if (c->flags & CF_KNOWN) {
         want |= SC_INTEREST_RDHUP; /* not reading: still learn that the peer left */
     }

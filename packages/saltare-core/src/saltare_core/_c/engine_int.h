@@ -61,6 +61,11 @@ typedef struct {
     int fd;
     int file_fd;             /* sendfile source (dup), -1: none */
     uint8_t state, flags, interest, tflags;
+    /* The peer, kept from accept4(): the caller asks for it with every
+     * request, and a getpeername() per request costs more than 20 bytes. */
+    uint8_t peer_addr[16];   /* IPv4 in the first 4 bytes */
+    uint16_t peer_port;
+    uint16_t peer_family;    /* AF_INET, AF_INET6, AF_UNIX */
 } sc_conn_t;
 
 typedef struct {
@@ -82,6 +87,7 @@ struct saltare_core_engine {
     uint64_t start_ms;
     sc_conn_t *conns;
     uint32_t free_head, pend_head, pend_tail, open;
+    uint32_t fresh;          /* conns[fresh..] never used: their pages stay untouched */
     sc_listener_t listeners[SC_MAX_LISTENERS];
     uint32_t nlisteners;
     sc_pool_t pool;
@@ -131,6 +137,15 @@ static inline int sc_reading(const sc_conn_t *c)
     return c->state == ST_IDLE || c->state == ST_HEAD || c->state == ST_BODY_CL ||
            c->state == ST_BODY_CHUNK || c->state == ST_TRAILERS || c->state == ST_RAW ||
            c->state == ST_HANDSHAKE;
+}
+
+/* While its request is with the caller, a plain connection keeps EPOLLIN
+ * and reads ahead into the buffer it has (pipelined bytes, or the EOF of a
+ * client that left): no epoll_ctl() per request. A full buffer, or a
+ * transport with its own reading rules, turn reading off until finish(). */
+static inline int sc_reading_ahead(const saltare_core_engine_t *e, const sc_conn_t *c)
+{
+    return c->state == ST_RESPONDING && !e->tstates && !(c->rbuf && c->rlen == c->rbuf->cap);
 }
 
 /* engine.c */

@@ -135,22 +135,9 @@ int saltare_core_engine_peer(const saltare_core_engine_t *e, uint64_t handle,
     sc_conn_t *c = sc_conn_get(e, handle);
     if (!c)
         return SALTARE_CORE_STALE;
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof(ss);
-    if (getpeername(c->fd, (struct sockaddr *)&ss, &sl) != 0)
-        return SALTARE_CORE_OSERROR;
-    family_port[0] = ss.ss_family;
-    family_port[1] = 0;
-    memset(addr, 0, 16);
-    if (ss.ss_family == AF_INET) {
-        const struct sockaddr_in *in = (const void *)&ss;
-        family_port[1] = ntohs(in->sin_port);
-        memcpy(addr, &in->sin_addr, 4);
-    } else if (ss.ss_family == AF_INET6) {
-        const struct sockaddr_in6 *in6 = (const void *)&ss;
-        family_port[1] = ntohs(in6->sin6_port);
-        memcpy(addr, &in6->sin6_addr, 16);
-    }
+    family_port[0] = c->peer_family;
+    family_port[1] = c->peer_port;
+    memcpy(addr, c->peer_addr, sizeof(c->peer_addr));
     return 0;
 }
 
@@ -176,7 +163,7 @@ void saltare_core_engine_shutdown(saltare_core_engine_t *e)
     sc_wheel_del(&e->timers.wheel, &e->accept_node);
     /* Idle connections have nothing in flight, and handshakes bring no
      * request the drain must wait for: close them now. */
-    for (uint32_t i = 0; i < e->cfg.max_connections; i++) {
+    for (uint32_t i = 0; i < e->fresh; i++) {
         sc_conn_t *c = &e->conns[i];
         if ((c->state == ST_IDLE && sc_all_sent(c)) || c->state == ST_HANDSHAKE)
             sc_close_conn(e, c, SALTARE_CORE_CLOSE_SHUTDOWN);

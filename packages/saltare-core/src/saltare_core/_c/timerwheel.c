@@ -125,9 +125,8 @@ int sc_timers_init(sc_timers_t *t, uint32_t capacity, uint32_t slots)
         return -1;
     }
     t->capacity = capacity;
-    for (uint32_t i = 0; i < capacity; i++)
-        t->timers[i].next_free = i + 2 <= capacity ? i + 2 : 0;
-    t->free_head = 1;
+    t->free_head = 0;
+    t->fresh = 0;
     t->nfired = 0;
     return 0;
 }
@@ -148,10 +147,15 @@ static uint64_t timer_id(const sc_timers_t *t, const sc_timer_t *timer)
 
 uint64_t sc_timers_add(sc_timers_t *t, uint64_t expires, uint64_t tag)
 {
-    if (!t->free_head)
+    sc_timer_t *timer;
+    if (t->free_head) {
+        timer = &t->timers[t->free_head - 1];
+        t->free_head = timer->next_free;
+    } else if (t->fresh < t->capacity) {
+        timer = &t->timers[t->fresh++];
+    } else {
         return 0;
-    sc_timer_t *timer = &t->timers[t->free_head - 1];
-    t->free_head = timer->next_free;
+    }
     timer->next_free = 0;
     timer->tag = tag;
     sc_wheel_add(&t->wheel, &timer->node, expires);

@@ -65,6 +65,7 @@ typedef struct sc_timers {
     sc_timer_t *timers;
     uint32_t capacity;
     uint32_t free_head; /* index + 1, 0 = none free */
+    uint32_t fresh;     /* timers[fresh..] never used: their pages stay untouched */
     uint64_t *fired;    /* advance() output, capacity entries */
     uint32_t nfired;
 } sc_timers_t;
