@@ -279,42 +279,13 @@ static void transport_readable(saltare_core_engine_t *e, sc_conn_t *c)
     sc_update_interest(e, c); /* also queues a T_MORE re-read while reading */
 }
 
-/* Bytes (or the EOF) arriving while the request is with the caller: kept
- * for finish(), within the buffer the connection has. */
-static void read_ahead(saltare_core_engine_t *e, sc_conn_t *c)
-{
-    if (!c->rbuf) {
-        c->rbuf = sc_pool_get(&e->pool, SC_SMALL);
-        c->rlen = 0;
-        if (!c->rbuf) {
-            sc_close_conn(e, c, SALTARE_CORE_CLOSE_RESET);
-            return;
-        }
-    }
-    ssize_t n = e->transport->recv(e->transport_ctx, NULL, c->fd, c->rbuf->mem + c->rlen,
-                                   c->rbuf->cap - c->rlen, NULL);
-    if (n == 0) {
-        /* The client left (a half-close counts, as in uvicorn): the caller
-         * learns it at once (ASGI http.disconnect). */
-        sc_close_conn(e, c, SALTARE_CORE_CLOSE_PEER);
-        return;
-    }
-    if (n < 0) {
-        if (errno != EAGAIN && errno != EINTR)
-            sc_close_conn(e, c, SALTARE_CORE_CLOSE_RESET);
-        else if (!c->rlen)
-            sc_release_rbuf(e, c);
-        return;
-    }
-    c->rlen += (uint32_t)n;
-    sc_count(e, SALTARE_CORE_C_BYTES_IN, (uint64_t)n);
-    sc_update_interest(e, c); /* a full buffer stops reading until finish() */
-}
-
 void sc_conn_readable(saltare_core_engine_t *e, sc_conn_t *c)
 {
-    if (c->state == ST_RESPONDING) {
-        read_ahead(e, c);
+    /* While the request is with the caller (sc_reading_ahead), bytes are
+     * kept for finish() within the buffer the connection has. */
+    int ahead = c->state == ST_RESPONDING;
+    if (ahead && c->rbuf && c->rlen == c->rbuf->cap) {
+        sc_update_interest(e, c);
         return;
     }
     if (make_room(e, c) != 0) {
@@ -329,6 +300,8 @@ void sc_conn_readable(saltare_core_engine_t *e, sc_conn_t *c)
     ssize_t n = e->transport->recv(e->transport_ctx, NULL, c->fd, c->rbuf->mem + c->rlen,
                                    c->rbuf->cap - c->rlen, NULL);
     if (n == 0) {
+        /* Also while responding: the client left (a half-close counts, as
+         * in uvicorn), and the caller learns it at once (http.disconnect). */
         sc_close_conn(e, c, SALTARE_CORE_CLOSE_PEER);
         return;
     }
@@ -337,11 +310,14 @@ void sc_conn_readable(saltare_core_engine_t *e, sc_conn_t *c)
             sc_close_conn(e, c, SALTARE_CORE_CLOSE_RESET);
             return;
         }
-        if (!c->rlen && (c->state == ST_IDLE || c->state == ST_RAW))
+        if (!c->rlen && (c->state == ST_IDLE || c->state == ST_RAW || ahead))
             sc_release_rbuf(e, c);
         return;
     }
     c->rlen += (uint32_t)n;
     sc_count(e, SALTARE_CORE_C_BYTES_IN, (uint64_t)n);
-    got_bytes(e, c);
+    if (ahead)
+        sc_update_interest(e, c); /* a full buffer stops reading until finish() */
+    else
+        got_bytes(e, c);
 }
