@@ -107,3 +107,25 @@ def test_h11_client_reads_what_we_write():
     assert events[0].status_code == 200
     assert b"".join(bytes(e.data) for e in events if isinstance(e, h11.Data)) == b"hello"
     assert list(events[-1].headers) == [(b"x-t", b"1")]
+
+
+def test_checked_fields_are_remembered_within_a_bound():
+    from saltare_http1 import writer
+
+    for length in range(3 * writer._CHECKED_MAX):
+        head = write_response_head(200, [(b"content-length", b"%d" % length), (b"X-Kind", b"same")])
+        assert head.content_length == length
+        assert len(writer._checked) <= writer._CHECKED_MAX
+    # A remembered pair keeps its meaning (its lower-cased name), bad pairs are refused every time.
+    assert write_response_head(200, [(b"Connection", b"close")]).keep_alive is False
+    assert write_response_head(200, [(b"Connection", b"close")]).keep_alive is False
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            write_response_head(200, [(b"x-bad", b"split\r\nset-cookie: a=b")])
+
+
+def test_bytes_like_fields_are_checked_too():
+    head = write_response_head(200, [(bytearray(b"x-a"), memoryview(b"b"))])
+    assert head.data == b"HTTP/1.1 200 OK\r\nx-a: b\r\ntransfer-encoding: chunked\r\n\r\n"
+    with pytest.raises(ValueError):
+        write_response_head(200, [(bytearray(b"x-a"), bytearray(b"\x00"))])

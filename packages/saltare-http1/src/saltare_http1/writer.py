@@ -14,6 +14,7 @@ _FIELD_VALUE = re.compile(rb"[\t\x20-\x7e\x80-\xff]*")
 _HOP_BY_HOP_FRAMING = (b"content-length", b"transfer-encoding")
 
 _status_lines: dict[int, bytes] = {}
+_new_tuple = tuple.__new__  # builds a ResponseHead without NamedTuple's keyword-handling __new__
 
 
 class Framing(Enum):
@@ -51,6 +52,22 @@ def status_line(status: int, http_version: str = "1.1") -> bytes:
     return line
 
 
+_checked: dict[tuple[bytes, bytes], bytes] = {}
+_CHECKED_MAX = 256  # pairs remembered (~35 KiB at most; Content-Length values vary): then start over
+
+
+def _check_field(name: bytes, value: bytes) -> bytes:
+    """The lower-cased name of a valid field; raises ValueError otherwise."""
+    if not _TOKEN.fullmatch(name):
+        raise ValueError(f"invalid header name {name!r}")
+    if not _FIELD_VALUE.fullmatch(value):
+        raise ValueError(f"invalid value for header {name!r}")
+    if len(_checked) >= _CHECKED_MAX:
+        _checked.clear()
+    lname = _checked[(bytes(name), bytes(value))] = name.lower()
+    return lname
+
+
 def write_response_head(
     status: int,
     headers: Iterable[tuple[bytes, bytes]],
@@ -78,11 +95,14 @@ def write_response_head(
     content_length = None
     close_listed = False
     for name, value in headers:
-        if not _TOKEN.fullmatch(name):
-            raise ValueError(f"invalid header name {name!r}")
-        if not _FIELD_VALUE.fullmatch(value):
-            raise ValueError(f"invalid value for header {name!r}")
-        lname = name.lower()
+        # Apps send the same fields again and again: each (name, value) pair
+        # is checked once, and its lower-cased name remembered.
+        try:
+            lname = _checked.get((name, value))
+        except TypeError:  # a bytearray or memoryview: checked every time
+            lname = None
+        if lname is None:
+            lname = _check_field(name, value)
         if lname in _HOP_BY_HOP_FRAMING:
             if lname == b"transfer-encoding":
                 continue
@@ -114,7 +134,7 @@ def write_response_head(
     elif http_version == "1.0":
         lines.append(b"connection: keep-alive\r\n")  # 1.0 clients close unless told
     lines += (extra, b"\r\n")
-    return ResponseHead(b"".join(lines), framing, content_length, keep_alive)
+    return _new_tuple(ResponseHead, (b"".join(lines), framing, content_length, keep_alive))
 
 
 def chunk(data: bytes) -> bytes:
