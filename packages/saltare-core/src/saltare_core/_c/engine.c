@@ -1,12 +1,11 @@
-/* saltare-core: engine set-up, the poll loop, accepting, timers and the
- * handle operations that are not about bytes (engine.h). */
+/* saltare-core: engine set-up and teardown, the plain transport, the event
+ * batch and the poll loop (engine.h). Connections are in conntable.c,
+ * deadlines and timers in deadlines.c. */
 #define _GNU_SOURCE
 #include "engine_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +13,6 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
-#include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 /* The plain transport: read / sendmsg, no handshake, no state, no flags. */
@@ -43,23 +40,6 @@ static const saltare_core_transport_t plain_transport = {
     .recv = plain_recv,
     .sendv = plain_sendv,
 };
-
-uint64_t sc_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-uint64_t sc_now_tick(const saltare_core_engine_t *e)
-{
-    return (sc_now_ms() - e->start_ms) / e->cfg.tick_ms;
-}
-
-uint32_t sc_ms_to_ticks(const saltare_core_engine_t *e, uint32_t ms)
-{
-    return (ms + e->cfg.tick_ms - 1) / e->cfg.tick_ms;
-}
 
 void sc_count(saltare_core_engine_t *e, uint32_t index, uint64_t n)
 {
@@ -226,22 +206,6 @@ void *saltare_core_engine_transport_state(const saltare_core_engine_t *e, uint64
     return c ? sc_tstate(e, c) : NULL;
 }
 
-uint64_t sc_handle(const saltare_core_engine_t *e, const sc_conn_t *c)
-{
-    return ((uint64_t)c->gen << 32) | (uint64_t)(c - e->conns);
-}
-
-sc_conn_t *sc_conn_get(const saltare_core_engine_t *e, uint64_t handle)
-{
-    uint32_t slot = (uint32_t)handle;
-    if (slot >= e->cfg.max_connections)
-        return NULL;
-    sc_conn_t *c = &e->conns[slot];
-    if (c->state == ST_FREE || c->state == ST_CLOSING || c->gen != (uint32_t)(handle >> 32))
-        return NULL;
-    return c;
-}
-
 saltare_core_event_t *sc_emit(saltare_core_engine_t *e, uint32_t kind, sc_conn_t *c,
                               const char *data, uint32_t len)
 {
@@ -269,235 +233,6 @@ void sc_kick(saltare_core_engine_t *e)
         e->kicked = 1;
 }
 
-void sc_pending_add(saltare_core_engine_t *e, sc_conn_t *c)
-{
-    if (c->flags & CF_PENDING)
-        return;
-    uint32_t slot = (uint32_t)(c - e->conns);
-    c->flags |= CF_PENDING;
-    c->pend_next = NO_SLOT;
-    c->pend_prev = e->pend_tail;
-    if (e->pend_tail != NO_SLOT)
-        e->conns[e->pend_tail].pend_next = slot;
-    else
-        e->pend_head = slot;
-    e->pend_tail = slot;
-    sc_kick(e);
-}
-
-void sc_pending_remove(saltare_core_engine_t *e, sc_conn_t *c)
-{
-    if (!(c->flags & CF_PENDING))
-        return;
-    if (c->pend_prev != NO_SLOT)
-        e->conns[c->pend_prev].pend_next = c->pend_next;
-    else
-        e->pend_head = c->pend_next;
-    if (c->pend_next != NO_SLOT)
-        e->conns[c->pend_next].pend_prev = c->pend_prev;
-    else
-        e->pend_tail = c->pend_prev;
-    c->flags &= (uint8_t)~CF_PENDING;
-}
-
-void sc_update_interest(saltare_core_engine_t *e, sc_conn_t *c)
-{
-    uint32_t want = 0;
-    if (sc_reading(c) && !(c->flags & CF_PAUSED)) {
-        want |= EPOLLIN;
-        /* Plaintext inside the transport never makes the fd readable. */
-        if (c->tflags & TF_MORE)
-            sc_pending_add(e, c);
-    } else if (sc_reading_ahead(e, c) && !(c->flags & CF_PAUSED)) {
-        want |= EPOLLIN;
-    } else if (c->flags & CF_KNOWN) {
-        want |= SC_INTEREST_RDHUP; /* not reading: still learn that the peer left */
-    }
-    if (!sc_all_sent(c))
-        want |= EPOLLOUT;
-    if (want == c->interest)
-        return;
-    uint32_t events = (want & ~SC_INTEREST_RDHUP) | ((want & SC_INTEREST_RDHUP) ? EPOLLRDHUP : 0);
-    struct epoll_event ev = {.events = events, .data.u64 = sc_handle(e, c)};
-    epoll_ctl(e->epfd, EPOLL_CTL_MOD, c->fd, &ev);
-    c->interest = (uint8_t)want;
-}
-
-void sc_ensure_ticking(saltare_core_engine_t *e)
-{
-    if (e->ticking)
-        return;
-    uint64_t tick_ns = (uint64_t)e->cfg.tick_ms * 1000000u;
-    struct itimerspec its;
-    its.it_interval.tv_sec = (time_t)(tick_ns / 1000000000u);
-    its.it_interval.tv_nsec = (long)(tick_ns % 1000000000u);
-    its.it_value = its.it_interval;
-    timerfd_settime(e->timerfd, 0, &its, NULL);
-    e->ticking = 1;
-}
-
-static void stop_ticking(saltare_core_engine_t *e)
-{
-    struct itimerspec its;
-    memset(&its, 0, sizeof(its));
-    timerfd_settime(e->timerfd, 0, &its, NULL);
-    e->ticking = 0;
-}
-
-void sc_rearm(saltare_core_engine_t *e, sc_conn_t *c)
-{
-    uint64_t at = 0;
-    uint32_t candidates[3] = {c->read_deadline, c->write_deadline, 0};
-    if (e->cfg.lifetime_ms && !(c->flags & CF_NO_REUSE))
-        candidates[2] = c->born + sc_ms_to_ticks(e, e->cfg.lifetime_ms);
-    for (int i = 0; i < 3; i++)
-        if (candidates[i] && (!at || candidates[i] < at))
-            at = candidates[i];
-    if (!at) {
-        sc_wheel_del(&e->timers.wheel, &c->timer);
-        return;
-    }
-    if (sc_tnode_armed(&c->timer) && c->timer.expires == at)
-        return;
-    sc_wheel_add(&e->timers.wheel, &c->timer, at);
-    sc_ensure_ticking(e);
-}
-
-void sc_set_read_deadline(saltare_core_engine_t *e, sc_conn_t *c, uint32_t timeout_ms)
-{
-    c->read_deadline = timeout_ms ? (uint32_t)(sc_now_tick(e) + sc_ms_to_ticks(e, timeout_ms)) : 0;
-    sc_rearm(e, c);
-}
-
-static void arm_sweep(saltare_core_engine_t *e)
-{
-    if (sc_tnode_armed(&e->sweep_node))
-        return;
-    sc_wheel_add(&e->timers.wheel, &e->sweep_node,
-                 sc_now_tick(e) + sc_ms_to_ticks(e, e->cfg.buffer_idle_ms) + 1);
-    sc_ensure_ticking(e);
-}
-
-void sc_release_rbuf(saltare_core_engine_t *e, sc_conn_t *c)
-{
-    if (!c->rbuf)
-        return;
-    sc_pool_put(&e->pool, c->rbuf, sc_now_ms());
-    c->rbuf = NULL;
-    c->rlen = 0;
-    arm_sweep(e);
-}
-
-void sc_close_conn(saltare_core_engine_t *e, sc_conn_t *c, uint32_t reason)
-{
-    if ((c->flags & CF_KNOWN) && reason != SALTARE_CORE_CLOSE_LOCAL) {
-        saltare_core_event_t *ev = sc_emit(e, SALTARE_CORE_EV_CLOSED, c, NULL, 0);
-        if (ev)
-            ev->aux = reason;
-    }
-    if ((reason >= SALTARE_CORE_CLOSE_HEADER_TIMEOUT && reason <= SALTARE_CORE_CLOSE_WRITE_TIMEOUT) ||
-        reason == SALTARE_CORE_CLOSE_HANDSHAKE_TIMEOUT)
-        sc_count(e, SALTARE_CORE_C_TIMEOUTS, 1);
-    sc_wheel_del(&e->timers.wheel, &c->timer);
-    sc_pending_remove(e, c);
-    sc_wq_free(e, c);
-    sc_release_rbuf(e, c);
-    if (c->state == ST_HANDSHAKE)
-        e->handshaking--;
-    if (e->tstates) {
-        void **state = &e->tstates[c - e->conns];
-        /* Our side ends it: an orderly end (close_notify) first, best
-         * effort. A peer that left or broke gets nothing more. */
-        if (reason != SALTARE_CORE_CLOSE_PEER && reason != SALTARE_CORE_CLOSE_RESET)
-            e->transport->shutdown(e->transport_ctx, *state, c->fd);
-        e->transport->close(e->transport_ctx, *state);
-        *state = NULL;
-    }
-    close(c->fd);
-    if (c->ip_ent != NO_SLOT) {
-        sc_ipent_t *ent = &e->per_ip.ents[c->ip_ent];
-        ent->a -= 1;
-        if (ent->a <= 0)
-            sc_iptable_remove(&e->per_ip, c->ip_ent);
-    }
-    uint32_t gen = c->gen + 1;
-    memset(c, 0, sizeof(*c));
-    c->gen = gen;
-    c->fd = c->file_fd = -1;
-    c->state = ST_FREE;
-    c->pend_next = e->free_head;
-    e->free_head = (uint32_t)(c - e->conns);
-    e->open--;
-    __atomic_fetch_sub(&e->counters[SALTARE_CORE_C_OPEN], 1, __ATOMIC_RELAXED);
-    if (e->draining && e->open == 0)
-        sc_kick(e);
-}
-
-static void fire(void *ctx, sc_tnode_t *node)
-{
-    saltare_core_engine_t *e = ctx;
-    if (node == &e->sweep_node) {
-        if (sc_pool_sweep(&e->pool, sc_now_ms(), e->cfg.buffer_idle_ms))
-            arm_sweep(e);
-        return;
-    }
-    if (node == &e->accept_node) {
-        e->accept_paused = 0;
-        if (!e->draining)
-            sc_listeners_enable(e, 1);
-        return;
-    }
-    if (sc_timers_owns(&e->timers, node)) {
-        e->timers.nfired = 0;
-        uint64_t tag = sc_timers_fired(&e->timers, node);
-        uint64_t id = e->timers.fired[0];
-        saltare_core_event_t *ev = sc_emit(e, SALTARE_CORE_EV_TIMER, NULL, NULL, 0);
-        if (ev) {
-            ev->handle = tag;
-            ev->value = id;
-        }
-        return;
-    }
-    sc_conn_t *c = (sc_conn_t *)(void *)node; /* the timer is the first member */
-    uint64_t now = e->timers.wheel.now;
-    if (e->cfg.lifetime_ms && !(c->flags & CF_NO_REUSE) &&
-        now >= c->born + sc_ms_to_ticks(e, e->cfg.lifetime_ms)) {
-        c->flags |= CF_NO_REUSE;
-        if (c->state == ST_IDLE && sc_all_sent(c)) {
-            sc_close_conn(e, c, SALTARE_CORE_CLOSE_LIFETIME);
-            return;
-        }
-    }
-    if (c->write_deadline && now >= c->write_deadline) {
-        sc_close_conn(e, c, SALTARE_CORE_CLOSE_WRITE_TIMEOUT);
-        return;
-    }
-    if (c->read_deadline && now >= c->read_deadline && c->state == ST_IDLE && !sc_all_sent(c)) {
-        /* The response is still being sent: the keep-alive wait starts
-         * when it is (wqueue.c). */
-        c->read_deadline = 0;
-    } else if (c->read_deadline && now >= c->read_deadline) {
-        uint32_t reason = SALTARE_CORE_CLOSE_BODY_TIMEOUT;
-        if (c->state == ST_IDLE)
-            reason = (c->flags & CF_SERVED) ? SALTARE_CORE_CLOSE_KEEPALIVE_TIMEOUT
-                                            : SALTARE_CORE_CLOSE_HEADER_TIMEOUT;
-        else if (c->state == ST_HEAD)
-            reason = SALTARE_CORE_CLOSE_HEADER_TIMEOUT;
-        else if (c->state == ST_HANDSHAKE)
-            reason = SALTARE_CORE_CLOSE_HANDSHAKE_TIMEOUT;
-        sc_close_conn(e, c, reason);
-        return;
-    }
-    sc_rearm(e, c);
-}
-
-static void timer_ready(saltare_core_engine_t *e)
-{
-    uint64_t expirations;
-    while (read(e->timerfd, &expirations, sizeof(expirations)) > 0)
-        ;
-    sc_wheel_advance(&e->timers.wheel, sc_now_tick(e), fire, e);
-}
 
 static int room(const saltare_core_engine_t *e)
 {
@@ -569,7 +304,7 @@ int saltare_core_engine_poll(saltare_core_engine_t *e, uint32_t *used)
         n = 0;
     for (int i = 0; i < n; i++) {
         if (ready[i].data.u64 == TOKEN_TIMER) {
-            timer_ready(e);
+            sc_timer_ready(e);
         } else if (ready[i].data.u64 == TOKEN_EVENT) {
             uint64_t value;
             while (read(e->eventfd, &value, sizeof(value)) > 0)
@@ -595,7 +330,7 @@ int saltare_core_engine_poll(saltare_core_engine_t *e, uint32_t *used)
         sc_emit(e, SALTARE_CORE_EV_STOPPED, NULL, NULL, 0);
     }
     if (e->ticking && e->timers.wheel.count == 0)
-        stop_ticking(e);
+        sc_stop_ticking(e);
     used[0] = e->arena_used;
     used[1] = e->hw_used;
     return (int)e->nev;

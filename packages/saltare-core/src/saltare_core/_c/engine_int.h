@@ -1,5 +1,5 @@
-/* saltare-core: the engine's internal structures, shared by engine.c,
- * conn.c and wqueue.c. */
+/* saltare-core: the engine's internal structures, shared by its C files
+ * (engine.c, conntable.c, deadlines.c, accept.c, conn.c, wqueue.c, ops.c). */
 #ifndef SALTARE_CORE_ENGINE_INT_H
 #define SALTARE_CORE_ENGINE_INT_H
 
@@ -148,28 +148,34 @@ static inline int sc_reading_ahead(const saltare_core_engine_t *e, const sc_conn
     return c->state == ST_RESPONDING && !e->tstates && !(c->rbuf && c->rlen == c->rbuf->cap);
 }
 
-/* engine.c */
-uint64_t sc_now_ms(void);
-uint64_t sc_now_tick(const saltare_core_engine_t *e);
-void sc_ensure_ticking(saltare_core_engine_t *e);
-sc_conn_t *sc_conn_get(const saltare_core_engine_t *e, uint64_t handle);
-uint64_t sc_handle(const saltare_core_engine_t *e, const sc_conn_t *c);
+/* engine.c: the batch */
 saltare_core_event_t *sc_emit(saltare_core_engine_t *e, uint32_t kind, sc_conn_t *c,
                               const char *data, uint32_t len);
 void sc_count(saltare_core_engine_t *e, uint32_t index, uint64_t n);
+void sc_kick(saltare_core_engine_t *e);
+
+/* conntable.c */
+sc_conn_t *sc_conn_get(const saltare_core_engine_t *e, uint64_t handle);
+uint64_t sc_handle(const saltare_core_engine_t *e, const sc_conn_t *c);
 void sc_pending_add(saltare_core_engine_t *e, sc_conn_t *c);
+void sc_pending_remove(saltare_core_engine_t *e, sc_conn_t *c);
 void sc_update_interest(saltare_core_engine_t *e, sc_conn_t *c);
-void sc_rearm(saltare_core_engine_t *e, sc_conn_t *c);
-void sc_set_read_deadline(saltare_core_engine_t *e, sc_conn_t *c, uint32_t timeout_ms);
 void sc_close_conn(saltare_core_engine_t *e, sc_conn_t *c, uint32_t reason);
 void sc_release_rbuf(saltare_core_engine_t *e, sc_conn_t *c);
 
+/* deadlines.c */
+uint64_t sc_now_ms(void);
+uint64_t sc_now_tick(const saltare_core_engine_t *e);
 uint32_t sc_ms_to_ticks(const saltare_core_engine_t *e, uint32_t ms);
-void sc_kick(saltare_core_engine_t *e);
-void sc_pending_remove(saltare_core_engine_t *e, sc_conn_t *c);
-void sc_listeners_enable(saltare_core_engine_t *e, int on);
+void sc_ensure_ticking(saltare_core_engine_t *e);
+void sc_stop_ticking(saltare_core_engine_t *e);
+void sc_rearm(saltare_core_engine_t *e, sc_conn_t *c);
+void sc_set_read_deadline(saltare_core_engine_t *e, sc_conn_t *c, uint32_t timeout_ms);
+void sc_arm_sweep(saltare_core_engine_t *e);
+void sc_timer_ready(saltare_core_engine_t *e); /* the timerfd fired: advance the wheel */
 
 /* accept.c */
+void sc_listeners_enable(saltare_core_engine_t *e, int on);
 void sc_accept_ready(saltare_core_engine_t *e, int lfd);
 
 /* conn.c */
