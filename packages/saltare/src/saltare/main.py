@@ -4,11 +4,12 @@ import asyncio
 import os
 import sys
 
-from saltare_core import listeners
+from saltare_core import listeners, process
 
-from . import logs, memory, options as option_table
+from . import logs, options as option_table
 from ._version import __version__
 from .loader import import_app
+from .reexec import ARENA_VARIABLE, ARENAS
 
 
 def components(names=("saltare_http1", "saltare_h2", "saltare_ws", "saltare_tls", "saltare_core")):
@@ -83,7 +84,8 @@ def serve_here(app, options: dict, listener, *, tls=None, on_ready=None) -> int:
     """Serve in this process until a signal (or --limit-max-requests); the exit code."""
     from .server import Server
 
-    memory.cap_arenas()
+    if ARENA_VARIABLE not in os.environ:  # the CLI's re-exec set it; saltare.run() lands here
+        process.cap_arenas(ARENAS)
     server = Server(app, options, listener, tls=tls, on_ready=on_ready)
     with asyncio.Runner(loop_factory=loop_factory(options["loop"])) as runner:
         return runner.run(server.serve())

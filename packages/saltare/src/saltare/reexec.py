@@ -18,7 +18,7 @@ import sys
 
 OPTIONS_VARIABLE = "SALTARE_SERVE_OPTIONS"
 ARENA_VARIABLE = "MALLOC_ARENA_MAX"
-ARENAS = "2"  # as memory.ARENAS (not imported here: the CLI process stays light)
+ARENAS = 2
 """Threads of the app's libraries would each get a 64 MiB arena otherwise."""
 
 
@@ -39,7 +39,7 @@ def exec_server(app: str, options: dict):
     """Replace this process with `python -m saltare.reexec` serving `app`."""
     arenas_ours = ARENA_VARIABLE not in os.environ
     if arenas_ours:
-        os.environ[ARENA_VARIABLE] = ARENAS
+        os.environ[ARENA_VARIABLE] = str(ARENAS)
     os.environ[OPTIONS_VARIABLE] = marshal.dumps((app, options, arenas_ours)).hex()
     sys.stdout.flush()
     sys.stderr.flush()

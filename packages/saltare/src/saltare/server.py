@@ -12,10 +12,11 @@ import signal
 import saltare_core
 from saltare_core import events as ev
 from saltare_core.config import EngineConfig, Http1Limits
+from saltare_core import process
 from saltare_core.counters import R1XX
 from saltare_http1 import percent_decode_path, write_response_head
 
-from . import logs, memory
+from . import logs
 from .asgi_http import ASGI, RequestCycle, plain_response
 from .lifespan import Lifespan, LifespanFailed
 
@@ -133,7 +134,7 @@ class Server:
         # request's worth of time), and the heap left over is handed back.
         gc.collect()
         gc.freeze()
-        memory.trim()
+        process.trim_heap()
         if self.on_ready is not None:
             self.on_ready()
         if self.signalled:  # a signal during start-up
@@ -329,4 +330,4 @@ class Server:
     def _trim_when_idle(self) -> None:
         self.trim_timer = None
         if not self.cycles:
-            memory.trim()
+            process.trim_heap()

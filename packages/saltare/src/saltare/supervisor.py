@@ -11,7 +11,9 @@ import select
 import signal
 import time
 
-from . import logs, memory
+from saltare_core import process
+
+from . import logs
 
 EXIT_OK, EXIT_FAILED, EXIT_STARTUP_FAILED = 0, 1, 3
 MAX_BACKOFF = 10.0
@@ -171,7 +173,7 @@ class Supervisor:
             signal.signal(signum, signal.SIG_DFL)
         os.close(self.wake[0])
         os.close(self.wake[1])
-        memory.set_parent_death_signal(signal.SIGTERM)
+        process.set_parent_death_signal(signal.SIGTERM)
         if os.getppid() != self.master_pid:  # the master died before prctl took effect
             return EXIT_OK
         from .main import serve_here
