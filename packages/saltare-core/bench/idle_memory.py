@@ -4,7 +4,10 @@ N clients that each make one request and then stay idle.
     python idle_memory.py [c|python] [N]      # prints RSS before/after and per connection
 
 The server runs in its own process so that the clients' sockets and Python
-objects are not counted; RSS is read from /proc/<pid>/statm.
+objects are not counted; RSS is read from /proc/<pid>/statm. The read
+buffers the requests used go back to the pool and are released after
+`buffer_idle_release`: it is short here, and RSS is read once it has passed,
+so the figure is what the idle connections hold, not the burst's buffers.
 """
 
 import os
@@ -13,6 +16,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
 
 SERVER = textwrap.dedent("""
     import os, resource, select, sys
@@ -26,7 +30,8 @@ SERVER = textwrap.dedent("""
     else:
         from saltare_core import _pybackend as backend
         http1 = saltare_http1._pybackend
-    engine = backend.Engine(EngineConfig(keepalive_timeout=600, header_timeout=600), http1=http1)
+    engine = backend.Engine(EngineConfig(keepalive_timeout=600, header_timeout=600, buffer_idle_release=0.1),
+                            http1=http1)
     listener = listeners.tcp("127.0.0.1", 0)
     engine.add_listener(listener)
     print(listener.getsockname()[1], flush=True)
@@ -42,6 +47,9 @@ SERVER = textwrap.dedent("""
                 engine.write(event.handle, b"HTTP/1.1 200 OK\\r\\ncontent-length: 2\\r\\n\\r\\nok")
                 engine.finish(event.handle)
 """)
+
+
+SWEPT = 0.5  # seconds: buffer_idle_release (0.1 s) and the sweep's tick have passed
 
 
 def rss(pid: int) -> int:
@@ -76,11 +84,13 @@ def measure(backend: str = "c", n: int = 2000) -> dict:
         for sock in socks:
             sock.close()
         socks = []
+        time.sleep(SWEPT)
         proc.stdin.write("?\n")
         proc.stdin.flush()
         proc.stdout.readline()
         before = rss(proc.pid)
         socks = connect_idle(port, n)
+        time.sleep(SWEPT)
         proc.stdin.write("?\n")
         proc.stdin.flush()
         open_now = int(proc.stdout.readline())
