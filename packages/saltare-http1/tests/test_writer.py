@@ -129,3 +129,42 @@ def test_bytes_like_fields_are_checked_too():
     assert head.data == b"HTTP/1.1 200 OK\r\nx-a: b\r\ntransfer-encoding: chunked\r\n\r\n"
     with pytest.raises(ValueError):
         write_response_head(200, [(bytearray(b"x-a"), bytearray(b"\x00"))])
+
+
+def test_a_head_seen_before_is_the_same_head():
+    from saltare_http1 import writer
+
+    writer._heads.clear()
+    fields = [(b"content-type", b"text/plain"), (b"content-length", b"5")]
+    first = write_response_head(200, fields, extra=b"date: x\r\n")
+    again = write_response_head(200, list(fields), extra=b"date: y\r\n")
+    assert len(writer._heads) == 1
+    assert first.data.replace(b"date: x", b"date: y") == again.data
+    assert first[1:] == again[1:] == (Framing.LENGTH, 5, True)
+    # What changes the head is part of what is remembered.
+    assert write_response_head(200, fields, request_method=b"HEAD").framing is Framing.NONE
+    assert write_response_head(200, fields, keep_alive=False).data.endswith(b"connection: close\r\n\r\n")
+    assert write_response_head(200, fields, http_version="1.0").data.endswith(b"connection: keep-alive\r\n\r\n")
+    assert write_response_head(200, fields).framing is Framing.LENGTH
+    assert write_response_head(200, [(b"Connection", b"close")]).keep_alive is False
+    assert write_response_head(200, [(b"Connection", b"close")]).keep_alive is False
+
+
+def test_heads_are_remembered_within_a_bound_and_only_when_hashable_bytes():
+    from saltare_http1 import writer
+
+    writer._heads.clear()
+    for length in range(3 * writer._HEADS_MAX):
+        assert write_response_head(200, [(b"content-length", b"%d" % length)]).content_length == length
+        assert len(writer._heads) <= writer._HEADS_MAX
+    writer._heads.clear()
+    view = memoryview(b"x" * 100_000)[:1]
+    for fields in ([[b"x-a", b"b"]], [(b"x-a", bytearray(b"b"))], [(b"x-a", view)]):
+        assert write_response_head(200, fields).data == b"HTTP/1.1 200 OK\r\nx-a: " + bytes(fields[0][1]) + (
+            b"\r\ntransfer-encoding: chunked\r\n\r\n"
+        )
+    assert writer._heads == {}
+    # Any iterable of pairs, a generator included, is read once.
+    head = write_response_head(200, ((n, v) for n, v in [(b"x-a", b"1"), (b"x-b", b"2")]))
+    assert head.data == b"HTTP/1.1 200 OK\r\nx-a: 1\r\nx-b: 2\r\ntransfer-encoding: chunked\r\n\r\n"
+    assert write_response_head(200, iter([(b"x-a", b"1"), (b"x-b", b"2")])).data == head.data

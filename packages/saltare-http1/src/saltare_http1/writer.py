@@ -56,6 +56,12 @@ _checked: dict[tuple[bytes, bytes], bytes] = {}
 _CHECKED_MAX = 256  # pairs remembered (~35 KiB at most; Content-Length values vary): then start over
 
 
+# Whole heads by (status, HEAD?, version, keep-alive, *fields): the head
+# without `extra`, and what write_response_head decided about it.
+_heads: dict[tuple, tuple[bytes, "Framing", int | None, bool]] = {}
+_HEADS_MAX = 32  # heads remembered (Content-Length values vary): then start over
+
+
 def _check_field(name: bytes, value: bytes) -> bytes:
     """The lower-cased name of a valid field; raises ValueError otherwise."""
     if not _TOKEN.fullmatch(name):
@@ -91,10 +97,23 @@ def write_response_head(
     and `date` fields, each ending in CRLF), added as they are.
     Raises ValueError on invalid input.
     """
+    # Apps answer with the same few heads again and again: a head seen
+    # before is looked up whole (its fields are hashable pairs of bytes).
+    key = (status, request_method == b"HEAD", http_version, keep_alive, *headers)
+    try:
+        seen = _heads.get(key)
+    except TypeError:  # a list pair, or a bytearray: built every time
+        seen = None
+        cacheable = False
+    else:
+        if seen is not None:
+            prefix, framing, content_length, keep_alive = seen
+            return _new_tuple(ResponseHead, (prefix + extra + b"\r\n", framing, content_length, keep_alive))
+        cacheable = True
     lines = [status_line(status, http_version)]
     content_length = None
     close_listed = False
-    for name, value in headers:
+    for name, value in key[4:]:
         # Apps send the same fields again and again: each (name, value) pair
         # is checked once, and its lower-cased name remembered.
         try:
@@ -103,6 +122,8 @@ def write_response_head(
             lname = None
         if lname is None:
             lname = _check_field(name, value)
+        # A memoryview in a remembered head would keep what it views alive.
+        cacheable = cacheable and type(name) is bytes and type(value) is bytes
         if lname in _HOP_BY_HOP_FRAMING:
             if lname == b"transfer-encoding":
                 continue
@@ -133,8 +154,12 @@ def write_response_head(
             lines.append(b"connection: close\r\n")
     elif http_version == "1.0":
         lines.append(b"connection: keep-alive\r\n")  # 1.0 clients close unless told
-    lines += (extra, b"\r\n")
-    return _new_tuple(ResponseHead, (b"".join(lines), framing, content_length, keep_alive))
+    prefix = b"".join(lines)
+    if cacheable:
+        if len(_heads) >= _HEADS_MAX:
+            _heads.clear()
+        _heads[key] = (prefix, framing, content_length, keep_alive)
+    return _new_tuple(ResponseHead, (prefix + extra + b"\r\n", framing, content_length, keep_alive))
 
 
 def chunk(data: bytes) -> bytes:
