@@ -16,6 +16,8 @@ _EVENT = struct.Struct("=QQ16I")  # saltare_core_event_t
 _UINT64_MAX = 2**64 - 1
 _new_head = tuple.__new__  # RequestHead is a NamedTuple: skip its keyword-handling __new__
 _new_event = tuple.__new__
+_PEER = struct.Struct("=II16s")  # engine_peer's family/port words, then the address
+_AF_INET, _AF_INET6, _inet_ntop = socket.AF_INET, socket.AF_INET6, socket.inet_ntop
 
 
 _STAT_NAMES = (
@@ -102,8 +104,10 @@ class Engine:
                                             4 * lib.saltare_core_engine_capacity(engine, 2))).cast("I")
         self._used = ffi.new("uint32_t[2]")
         self._stats = ffi.new("uint64_t[16]")
-        self._peer = ffi.new("uint32_t[2]")
-        self._peer_addr = ffi.new("uint8_t[16]")
+        # peer(): family, port and address land in one buffer, read with one unpack.
+        self._peer = ffi.new("uint32_t[6]")
+        self._peer_addr = ffi.cast("uint8_t *", self._peer + 2)
+        self._peer_view = ffi.buffer(self._peer)
         self._listeners: list[socket.socket] = []
         self._fd = lib.saltare_core_engine_fileno(engine)
 
@@ -236,11 +240,11 @@ class Engine:
         rc = lib.saltare_core_engine_peer(self._engine, handle, self._peer, self._peer_addr)
         if rc < 0:
             return None
-        family, port = self._peer[0], self._peer[1]
-        if family == socket.AF_INET:
-            return socket.inet_ntop(family, ffi.buffer(self._peer_addr, 4)[:]), port
-        if family == socket.AF_INET6:
-            return socket.inet_ntop(family, ffi.buffer(self._peer_addr, 16)[:]), port
+        family, port, addr = _PEER.unpack_from(self._peer_view)
+        if family == _AF_INET:
+            return _inet_ntop(family, addr[:4]), port
+        if family == _AF_INET6:
+            return _inet_ntop(family, addr), port
         return ""
 
     def set_timer(self, delay: float, tag: int = 0) -> int:
