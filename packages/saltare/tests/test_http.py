@@ -97,6 +97,23 @@ def test_pipelined_requests_answer_in_order(server, raw):
     assert bodies[5:] == [b"slow done", b"hello"]
 
 
+def test_responses_are_written_while_another_request_is_in_flight(server, raw):
+    """Whole responses wait for the end of their loop iteration, never for
+    the other requests in flight: /hold is answered only after /release."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as held:
+        held.sendall(b"GET /hold HTTP/1.1\r\nhost: x\r\n\r\n")
+        pipelined = b"GET / HTTP/1.1\r\nhost: x\r\n\r\n" * 3 + b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
+        assert raw(server.port, pipelined).count(b"hello") == 4
+        assert raw(server.port, b"GET / HTTP/1.1\r\nhost: x\r\n\r\n", until=b"hello").endswith(b"hello")
+        assert raw(server.port, b"GET /release HTTP/1.1\r\nhost: x\r\n\r\n", until=b"released")
+        got = b""
+        while b"held" not in got:
+            piece = held.recv(4096)
+            assert piece, got
+            got += piece
+        assert got.startswith(b"HTTP/1.1 200 OK\r\n")
+
+
 def test_h11_client_keep_alive_cycles(server):
     client = h11.Connection(h11.CLIENT)
     with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as sock:

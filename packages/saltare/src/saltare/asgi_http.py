@@ -6,6 +6,7 @@ messages into engine writes with HTTP/1.1 framing.
 """
 
 import os
+from asyncio import current_task
 from collections import deque
 
 from saltare_http1 import chunk, last_chunk, write_response_head
@@ -265,6 +266,8 @@ class RequestCycle:
         except BaseException:  # cancelled by a shutdown past its grace period
             self._fail()
             raise
+        finally:
+            self.server.tasks.discard(current_task(self.server.loop))
         if not self.complete:
             if not self.started:
                 logs.error("the ASGI application returned without a response")

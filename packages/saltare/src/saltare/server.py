@@ -8,6 +8,7 @@ import asyncio
 import gc
 import os
 import signal
+from functools import partial
 
 import saltare_core
 from saltare_core import events as ev
@@ -86,7 +87,9 @@ class Server:
         self.on_ready = on_ready
         self.state: dict = {}
         self.cycles: dict[int, RequestCycle] = {}
-        self.tasks: set = set()
+        self.unsent: list[tuple[int, bytes, bool]] = []  # whole responses not yet written
+        self.tasks: set = set()  # the request tasks still running
+        self.new_task = None
         self.draining = False
         self.signalled = False
         self.requests = 0
@@ -128,6 +131,12 @@ class Server:
         if self.tls is not None:
             self.tls.install(self.engine)
         self.engine.add_listener(self.listener)
+        # A Task made directly skips create_task's Python wrapper; an app's
+        # task factory, when it set one, is honoured.
+        if self.loop.get_task_factory() is None:
+            self.new_task = partial(asyncio.Task, loop=self.loop)
+        else:
+            self.new_task = self.loop.create_task
         self.loop.add_reader(self.engine.fileno(), self._on_events)
         # What start-up built lives as long as the server: the collector stops
         # walking it (each full collection of a framework's heap costs a
@@ -144,6 +153,7 @@ class Server:
             task.cancel()
         if self.tasks:
             await asyncio.wait(self.tasks, timeout=1.0)
+        self.write_unsent()
         self.loop.remove_reader(self.engine.fileno())
         self.engine.destroy()
         await lifespan.shutdown()
@@ -227,9 +237,7 @@ class Server:
         scope = self.scope(handle, head)
         cycle = RequestCycle(self, handle, scope, head)
         self.cycles[handle] = cycle
-        task = self.loop.create_task(cycle.run(self.app))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        self.tasks.add(self.new_task(cycle.run(self.app)))  # the cycle discards it when done
 
     def scope(self, handle: int, head) -> dict:
         raw_path = head.raw_path
@@ -300,12 +308,30 @@ class Server:
         self._count(cycle)
 
     def respond(self, cycle: RequestCycle, data: bytes, keep_alive: bool) -> None:
-        """A whole response at once: written, and the connection handed back, in one call."""
-        if self.cycles.get(cycle.handle) is cycle:
-            del self.cycles[cycle.handle]
-            if self.engine.respond(cycle.handle, data, keep_alive) < 0:
-                cycle.disconnected = True
+        """A whole response at once: written, and the connection handed back,
+        in one engine call, made when this loop iteration's responses are all in.
+
+        Each write to a client that sleeps waits for it wakes the client (on a
+        multi-core machine, an interrupt to another core: the write's largest
+        cost). The responses the requests of one batch produce are written
+        together, so a client with many connections wakes once for them all.
+        The last request in flight writes at once: nothing else will join it.
+        """
+        handle = cycle.handle
+        if self.cycles.get(handle) is cycle:
+            del self.cycles[handle]
+            self.unsent.append((handle, data, keep_alive))
+            if not self.cycles:
+                self.write_unsent()
+            elif len(self.unsent) == 1:
+                self.loop.call_soon(self.write_unsent)
         self._count(cycle)
+
+    def write_unsent(self) -> None:
+        unsent, self.unsent = self.unsent, []
+        respond = self.engine.respond
+        for handle, data, keep_alive in unsent:
+            respond(handle, data, keep_alive)  # < 0: the client left; nothing is owed
 
     def abort(self, cycle: RequestCycle) -> None:
         if self.cycles.get(cycle.handle) is cycle:

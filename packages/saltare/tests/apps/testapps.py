@@ -5,6 +5,9 @@ import json
 import os
 
 
+RELEASED = asyncio.Event()  # /hold waits for it, /release sets it
+
+
 async def read_body(receive) -> bytes:
     parts, more = [], True
     while more:
@@ -100,6 +103,13 @@ async def app(scope, receive, send):
     elif path == "/slow":
         await asyncio.sleep(float(scope["query_string"] or b"1"))
         await respond(send, 200, b"slow done")
+    elif path == "/hold":  # answered once a /release request came
+        await asyncio.wait_for(RELEASED.wait(), 10.0)
+        RELEASED.clear()
+        await respond(send, 200, b"held")
+    elif path == "/release":
+        RELEASED.set()
+        await respond(send, 200, b"released")
     elif path == "/raise":
         raise RuntimeError("boom from the app")
     elif path == "/raise-after-start":
