@@ -26,6 +26,8 @@ class ConnIO:
     def _request_read(self, c) -> None:
         c.state = ST_RESPONDING
         c.read_deadline = 0
+        if not c.buf:  # as in C: the requests with the caller hold no buffer
+            self._release_buf(c)
         self._rearm(c)
         self._update_interest(c)
 

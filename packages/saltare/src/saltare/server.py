@@ -23,6 +23,7 @@ from .lifespan import Lifespan, LifespanFailed
 
 EXIT_OK, EXIT_STARTUP_FAILED = 0, 3
 IDLE_TRIM_DELAY = 30.0
+BATCH_MAX = 16384  # responses up to this size wait for the end of the loop iteration
 _ERROR_TEXT = {400: b"Bad Request", 408: b"Request Timeout", 413: b"Content Too Large",
                414: b"URI Too Long", 431: b"Request Header Fields Too Large", 501: b"Not Implemented",
                505: b"HTTP Version Not Supported"}
@@ -320,11 +321,15 @@ class Server:
         handle = cycle.handle
         if self.cycles.get(handle) is cycle:
             del self.cycles[handle]
-            self.unsent.append((handle, data, keep_alive))
-            if not self.cycles:
-                self.write_unsent()
-            elif len(self.unsent) == 1:
-                self.loop.call_soon(self.write_unsent)
+            if len(data) > BATCH_MAX:
+                # A large body costs its copies, not the wake-up: written now.
+                self.engine.respond(handle, data, keep_alive)
+            else:
+                self.unsent.append((handle, data, keep_alive))
+                if not self.cycles:
+                    self.write_unsent()
+                elif len(self.unsent) == 1:
+                    self.loop.call_soon(self.write_unsent)
         self._count(cycle)
 
     def write_unsent(self) -> None:

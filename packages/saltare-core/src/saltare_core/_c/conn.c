@@ -13,11 +13,16 @@ static void consume(sc_conn_t *c, uint32_t n)
     c->rlen -= n;
 }
 
-/* The request is read: no read deadline until the caller finishes it. */
+/* The request is read: no read deadline until the caller finishes it. The
+ * buffer goes back to the pool unless bytes past the request are in it (a
+ * reading-ahead connection takes one again when the client writes): under
+ * load, the requests with the caller hold no buffer. */
 static void request_read(saltare_core_engine_t *e, sc_conn_t *c)
 {
     c->state = ST_RESPONDING;
     c->read_deadline = 0;
+    if (!c->rlen)
+        sc_release_rbuf(e, c);
     sc_rearm(e, c);
     sc_update_interest(e, c);
 }
