@@ -2,6 +2,7 @@
 any connection (its tables are touched only as they are used)."""
 
 import ctypes
+import mmap
 import os
 import signal
 import subprocess
@@ -64,3 +65,35 @@ def test_an_engine_with_many_slots_costs_little_before_any_connection(backend):
         return  # redzones and ASan's own allocator: RSS says nothing
     # 100,000 x 176 B of connections alone would be 17 MiB if chained at start.
     assert grown_kib < 2048, grown_kib
+
+
+def mapping_rss_kib(path) -> int:
+    """Rss of this process's mapping of `path` (/proc/self/smaps)."""
+    with open("/proc/self/smaps") as smaps:
+        inside = False
+        for line in smaps:
+            if "-" in line.split(" ", 1)[0]:
+                inside = line.rstrip().endswith(str(path))
+            elif inside and line.startswith("Rss:"):
+                return int(line.split()[1])
+    raise AssertionError(f"{path} is not mapped")
+
+
+def test_file_pages_only_this_process_maps_are_paged_out(backend, tmp_path):
+    from saltare_core import process
+
+    path = tmp_path / "pages"
+    path.write_bytes(os.urandom(4 << 20))
+    with open(path, "rb") as file, mmap.mmap(file.fileno(), 0, prot=mmap.PROT_READ) as pages:
+        assert sum(pages[i] for i in range(0, len(pages), mmap.PAGESIZE)) >= 0  # every page touched
+        assert mapping_rss_kib(path) >= 4096
+        with open("/proc/self/maps") as maps:
+            line = next(line for line in maps if line.rstrip().endswith(str(path)))
+        start, end = (int(x, 16) for x in line.split()[0].split("-"))
+        assert backend.page_out(start, end - start) is True
+        assert mapping_rss_kib(path) < 1024
+        assert sum(pages[i] for i in range(0, len(pages), mmap.PAGESIZE)) >= 0  # they come back on use
+        assert mapping_rss_kib(path) >= 4096
+        assert process.release_file_pages() > 0
+        assert mapping_rss_kib(path) < 1024
+        assert pages[: 1 << 20] == path.read_bytes()[: 1 << 20]

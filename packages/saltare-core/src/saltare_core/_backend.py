@@ -15,6 +15,7 @@ class Backend(Protocol):
     RateLimiter: type  # saltare_core.ratelimit.RateLimiter
     cap_arenas: Callable[[int], bool]  # saltare_core.process
     trim_heap: Callable[[], bool]
+    page_out: Callable[[int, int], bool]
     set_parent_death_signal: Callable[[int], bool]
 
 

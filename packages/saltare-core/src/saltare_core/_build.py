@@ -108,6 +108,7 @@ uint32_t saltare_core_ratelimit_size(const saltare_core_ratelimit_t *);
 
 int saltare_core_cap_arenas(int);
 int saltare_core_trim_heap(void);
+int saltare_core_page_out(uintptr_t, size_t);
 int saltare_core_parent_death_signal(int);
 """
 

@@ -335,5 +335,9 @@ def trim_heap() -> bool:
     return lib.saltare_core_trim_heap() == 1
 
 
+def page_out(start: int, length: int) -> bool:
+    return lib.saltare_core_page_out(start, length) == 0
+
+
 def set_parent_death_signal(signum: int) -> bool:
     return lib.saltare_core_parent_death_signal(signum) == 0

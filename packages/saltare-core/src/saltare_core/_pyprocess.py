@@ -5,6 +5,7 @@ import sys
 
 M_ARENA_MAX = -8  # glibc's malloc.h
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+MADV_PAGEOUT = 21  # linux/mman.h (Linux 5.4)
 _libc = None
 
 
@@ -32,6 +33,15 @@ def cap_arenas(arenas: int) -> bool:
 def trim_heap() -> bool:
     libc = _load()
     return bool(libc) and hasattr(libc, "malloc_trim") and libc.malloc_trim(0) == 1
+
+
+def page_out(start: int, length: int) -> bool:
+    libc = _load()
+    if not libc or not hasattr(libc, "madvise"):
+        return False
+    import ctypes
+
+    return libc.madvise(ctypes.c_void_p(start), ctypes.c_size_t(length), MADV_PAGEOUT) == 0
 
 
 def set_parent_death_signal(signum: int) -> bool:

@@ -59,6 +59,10 @@ class Supervisor:
         try:
             for slot in range(self.count):
                 self._spawn(slot)
+            # The master only watches from now on: the pages of the files it
+            # alone touched (importing the app: a framework's compiled
+            # modules, mostly) go back to the kernel; the workers' stay.
+            process.release_file_pages()
             if self.on_ready is not None:
                 self.on_ready()
             return self._watch()

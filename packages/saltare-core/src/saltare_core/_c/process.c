@@ -4,6 +4,7 @@
 #include "process.h"
 
 #include <malloc.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 
 int saltare_core_cap_arenas(int arenas)
@@ -23,6 +24,15 @@ int saltare_core_trim_heap(void)
 #else
     return 0;
 #endif
+}
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21 /* Linux 5.4; older C headers lack the name */
+#endif
+
+int saltare_core_page_out(uintptr_t start, size_t length)
+{
+    return madvise((void *)start, length, MADV_PAGEOUT) == 0 ? 0 : -1;
 }
 
 int saltare_core_parent_death_signal(int signum)
