@@ -35,8 +35,8 @@ def release_file_pages() -> int:
         fields = line.split(maxsplit=5)
         # address perms offset dev inode path: a path names a file ([heap], [stack] do not).
         if len(fields) == 6 and fields[5].startswith("/"):
-            start, _, end = fields[0].partition("-")
-            advised += selected.page_out(int(start, 16), int(end, 16) - int(start, 16))
+            start, end = (int(address, 16) for address in fields[0].split("-"))
+            advised += selected.page_out(start, end - start)
     return advised
 
 
