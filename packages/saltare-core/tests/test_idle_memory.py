@@ -3,6 +3,9 @@
 
 import os
 import runpy
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 MEASURE = runpy.run_path(str(Path(__file__).parent.parent / "bench" / "idle_memory.py"))["measure"]
@@ -22,3 +25,43 @@ def test_idle_connections_cost_little(backend, capsys):
         assert result["bytes_per_connection"] <= 256
     else:
         assert result["bytes_per_connection"] <= 4096
+
+
+ENGINE_RSS = textwrap.dedent("""
+    import sys
+    import saltare_http1._cbackend, saltare_http1._pybackend
+    from saltare_core import _cbackend, _pybackend
+    def anon_kib():
+        with open("/proc/self/status") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("RssAnon:"))
+    # What a server's start-up can leave behind: a large block freed (glibc
+    # then raises its mmap threshold) and a free stretch of heap below live
+    # data, its pages given back by malloc_trim. calloc() serves a table from
+    # that stretch and zeroes every page of it.
+    from saltare_core import process
+    block = bytearray(16 << 20)
+    del block
+    block = bytearray(8 << 20)
+    pinned = b"x" * 4096
+    del block
+    process.trim_heap()
+    if sys.argv[1] == "c":
+        backend, http1 = _cbackend, saltare_http1._cbackend.c_api_address()
+    else:
+        backend, http1 = _pybackend, saltare_http1._pybackend
+    before = anon_kib()
+    engine = backend.Engine(http1=http1)
+    print(anon_kib() - before)
+""")
+
+
+def test_a_new_engine_holds_no_table_pages(backend):
+    """The tables are sized for 10,000 connections (about 2 MiB with the events
+    and timers); a new engine holds only what it has touched (calloc'd
+    tables: 360 KiB here)."""
+    out = subprocess.run([sys.executable, "-c", ENGINE_RSS, backend.name], capture_output=True,
+                         text=True, timeout=60, check=True).stdout
+    grown_kib = int(out)
+    if "asan" in os.environ.get("LD_PRELOAD", ""):
+        return  # ASan maps shadow memory for every allocation
+    assert grown_kib < 128

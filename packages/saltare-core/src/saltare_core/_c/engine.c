@@ -3,6 +3,7 @@
  * deadlines and timers in deadlines.c. */
 #define _GNU_SOURCE
 #include "engine_int.h"
+#include "table.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -94,11 +95,11 @@ saltare_core_engine_t *saltare_core_engine_new(const saltare_core_config_t *cfg,
     e->ev_cap = cfg->max_events + cfg->max_connections + cfg->max_timers + 8;
     e->arena_cap = cfg->max_events * 64u + 2u * SC_LARGE_SIZE;
     e->hw_cap = 4u * cfg->limits.max_headers * (cfg->max_events + 1);
-    e->events = calloc(e->ev_cap, sizeof(saltare_core_event_t));
+    e->events = sc_table_new(e->ev_cap, sizeof(saltare_core_event_t));
     e->arena = malloc(e->arena_cap);
     e->hwords = malloc(sizeof(uint32_t) * e->hw_cap);
     e->headers = malloc(sizeof(saltare_http1_header_t) * cfg->limits.max_headers);
-    e->conns = calloc(cfg->max_connections, sizeof(sc_conn_t));
+    e->conns = sc_table_new(cfg->max_connections, sizeof(sc_conn_t));
     int failed = !e->events || !e->arena || !e->hwords || !e->headers || !e->conns;
     failed = failed || sc_timers_init(&e->timers, cfg->max_timers, cfg->wheel_slots) != 0;
     if (!failed && cfg->max_per_ip)
@@ -162,12 +163,12 @@ void saltare_core_engine_destroy(saltare_core_engine_t *e)
     if (e->cfg.max_per_ip)
         sc_iptable_free(&e->per_ip);
     saltare_core_ratelimit_destroy(e->accept_rl);
-    free(e->events);
+    sc_table_free(e->events, e->ev_cap, sizeof(saltare_core_event_t));
     free(e->arena);
     free(e->hwords);
     free(e->headers);
-    free(e->conns);
-    free(e->tstates);
+    sc_table_free(e->conns, e->cfg.max_connections, sizeof(sc_conn_t));
+    sc_table_free(e->tstates, e->cfg.max_connections, sizeof(void *));
     free(e);
 }
 
@@ -190,10 +191,10 @@ int saltare_core_engine_set_transport(saltare_core_engine_t *e,
         return SALTARE_CORE_STATE;
     /* One state pointer per slot beside the table, so that sc_conn_t (and
      * an engine on the plain transport) does not grow. */
-    void **states = calloc(e->cfg.max_connections, sizeof(void *));
+    void **states = sc_table_new(e->cfg.max_connections, sizeof(void *));
     if (!states)
         return SALTARE_CORE_NOMEM;
-    free(e->tstates);
+    sc_table_free(e->tstates, e->cfg.max_connections, sizeof(void *));
     e->tstates = states;
     e->transport = t;
     e->transport_ctx = ctx;

@@ -1,5 +1,6 @@
 /* saltare-core: hashed timer wheel (timerwheel.h). */
 #include "timerwheel.h"
+#include "table.h"
 
 #include <stdlib.h>
 
@@ -115,11 +116,11 @@ int sc_timers_init(sc_timers_t *t, uint32_t capacity, uint32_t slots)
 {
     if (capacity == 0)
         capacity = 1;
-    t->timers = calloc(capacity, sizeof(sc_timer_t));
-    t->fired = calloc(capacity, sizeof(uint64_t));
+    t->timers = sc_table_new(capacity, sizeof(sc_timer_t));
+    t->fired = sc_table_new(capacity, sizeof(uint64_t));
     if (!t->timers || !t->fired || sc_wheel_init(&t->wheel, slots) != 0) {
-        free(t->timers);
-        free(t->fired);
+        sc_table_free(t->timers, capacity, sizeof(sc_timer_t));
+        sc_table_free(t->fired, capacity, sizeof(uint64_t));
         t->timers = NULL;
         t->fired = NULL;
         return -1;
@@ -134,8 +135,8 @@ int sc_timers_init(sc_timers_t *t, uint32_t capacity, uint32_t slots)
 void sc_timers_free(sc_timers_t *t)
 {
     sc_wheel_free(&t->wheel);
-    free(t->timers);
-    free(t->fired);
+    sc_table_free(t->timers, t->capacity, sizeof(sc_timer_t));
+    sc_table_free(t->fired, t->capacity, sizeof(uint64_t));
     t->timers = NULL;
     t->fired = NULL;
 }
