@@ -5,6 +5,7 @@ pipe, reaps workers, restarts the ones that die (with back-off), forwards
 SIGTERM/SIGINT for a graceful drain, and exits when every worker is gone.
 """
 
+import asyncio
 import gc
 import os
 import select
@@ -45,9 +46,7 @@ class Supervisor:
         self.master_pid = os.getpid()
 
     def run(self) -> int:
-        # What every worker imports anyway, imported once here so that its pages stay shared.
-        from . import server  # noqa: F401
-
+        self.rehearse()
         gc.collect()
         gc.freeze()  # the app's objects stay shared copy-on-write in every worker
         wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
@@ -70,6 +69,25 @@ class Supervisor:
             signal.set_wakeup_fd(-1)
             os.close(wake_r)
             os.close(wake_w)
+
+    def rehearse(self) -> None:
+        """Build and tear down what each worker builds first: an event loop
+        that runs a task, and an engine.
+
+        What the interpreter does the first time code runs (importing lazily,
+        specialising bytecode, filling caches) then happens once, here, in
+        pages the workers share; done in each worker it was copied into each
+        one's private memory (about 0.3 MiB a worker, measured).
+        """
+        from .main import loop_factory
+        from .server import engine_config, make_engine
+
+        loop = loop_factory(self.options["loop"])()
+        try:
+            loop.run_until_complete(asyncio.sleep(0))
+        finally:
+            loop.close()
+        make_engine(engine_config(self.options)).destroy()
 
     def _on_stop_signal(self, signum, frame) -> None:
         self.signals += 1
