@@ -5,18 +5,20 @@ extension was built. Both modules expose the `Backend` surface.
 """
 
 import os
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:  # the surface, for readers and type checkers; no runtime cost
+    from typing import Callable, Protocol
 
-class Backend(Protocol):
-    name: str  # "c" or "python"
-    Engine: type  # the engine (see README "Engine API")
-    TimerWheel: type  # saltare_core.timerwheel.TimerWheel
-    RateLimiter: type  # saltare_core.ratelimit.RateLimiter
-    cap_arenas: Callable[[int], bool]  # saltare_core.process
-    trim_heap: Callable[[], bool]
-    page_out: Callable[[int, int], bool]
-    set_parent_death_signal: Callable[[int], bool]
+    class Backend(Protocol):
+        name: str  # "c" or "python"
+        Engine: type  # the engine (see README "Engine API")
+        TimerWheel: type  # saltare_core.timerwheel.TimerWheel
+        RateLimiter: type  # saltare_core.ratelimit.RateLimiter
+        cap_arenas: Callable[[int], bool]  # saltare_core.process
+        trim_heap: Callable[[], bool]
+        page_out: Callable[[int, int], bool]
+        set_parent_death_signal: Callable[[int], bool]
 
 
 if os.environ.get("SALTARE_PURE") == "1":

@@ -5,32 +5,34 @@ extension was built. Both modules expose the `Backend` surface.
 """
 
 import os
-from typing import Protocol
+from typing import TYPE_CHECKING
 
-from .limits import Limits
+if TYPE_CHECKING:  # the surface, for readers and type checkers; no runtime cost
+    from typing import Protocol
 
+    from .limits import Limits
 
-class Backend(Protocol):
-    name: str  # "c" or "python"
+    class Backend(Protocol):
+        name: str  # "c" or "python"
 
-    class HeadParser(Protocol):
-        def __init__(self, limits: Limits) -> None: ...
+        class HeadParser(Protocol):
+            def __init__(self, limits: Limits) -> None: ...
 
-        def parse(self, buf: bytearray, last_len: int) -> tuple | None:
-            """(Request, head_len) once buf starts with a complete head, None while
-            incomplete; raises ProtocolError. May rewrite the head's bytes in buf."""
+            def parse(self, buf: bytearray, last_len: int) -> tuple | None:
+                """(Request, head_len) once buf starts with a complete head, None while
+                incomplete; raises ProtocolError. May rewrite the head's bytes in buf."""
 
-    class ChunkedDecoder(Protocol):
-        def __init__(self, limits: Limits) -> None: ...
+        class ChunkedDecoder(Protocol):
+            def __init__(self, limits: Limits) -> None: ...
 
-        def reset(self) -> None:
-            """Ready for the next chunked body."""
+            def reset(self) -> None:
+                """Ready for the next chunked body."""
 
-        def decode(self, buf: bytearray) -> tuple[bytes, int, tuple | None]:
-            """(body data, bytes of buf consumed, trailers once the body ended or None);
-            raises ProtocolError. May rewrite the consumed part of buf."""
+            def decode(self, buf: bytearray) -> tuple[bytes, int, tuple | None]:
+                """(body data, bytes of buf consumed, trailers once the body ended or None);
+                raises ProtocolError. May rewrite the consumed part of buf."""
 
-    RequestParser: type
+        RequestParser: type
 
 
 if os.environ.get("SALTARE_PURE") == "1":
