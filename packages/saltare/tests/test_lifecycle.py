@@ -7,6 +7,7 @@ import sys
 import time
 
 import httpx
+import pytest
 
 WAIT = 10.0
 APP = ("--app-dir", "tests/apps")
@@ -162,6 +163,27 @@ def test_inherited_listening_socket(serve):
         served.wait_ready()
         assert httpx.get(served.url + "/scope", timeout=WAIT).json()["server"] == ["127.0.0.1", port]
 
+
+def free_ipv6_port() -> int | None:
+    """A free port on ::1, or None when this machine has no IPv6 loopback."""
+    try:
+        with socket.socket(socket.AF_INET6) as sock:
+            sock.bind(("::1", 0))
+            return sock.getsockname()[1]
+    except OSError:
+        return None
+
+
+def test_ipv6_listener(serve):
+    port = free_ipv6_port()
+    if port is None:
+        pytest.skip("no IPv6 loopback here")
+    served = serve("testapps:app", *APP, "--host", "::1", "--port", str(port), ready=False, port=False)
+    wait_for(lambda: f"serving on http://[::1]:{port}" in served.output(), "the IPv6 listener")
+    scope = httpx.get(f"http://[::1]:{port}/scope", timeout=WAIT).json()
+    assert scope["server"] == ["::1", port]
+    assert scope["client"][0] == "::1" and scope["client"][1] > 0
+    assert httpx.get(f"http://[::1]:{port}/scope", headers={"host": "[::1]"}, timeout=WAIT).status_code == 200
 
 def worker_pids(served, count: int) -> set:
     pids = set()
