@@ -29,26 +29,27 @@ def test_idle_connections_cost_little(backend, capsys):
 
 ENGINE_RSS = textwrap.dedent("""
     import sys
-    import saltare_http1._cbackend, saltare_http1._pybackend
-    from saltare_core import _cbackend, _pybackend
+    from saltare_core import process
     def anon_kib():
         with open("/proc/self/status") as f:
             return next(int(line.split()[1]) for line in f if line.startswith("RssAnon:"))
+    if sys.argv[1] == "c":
+        import saltare_http1._cbackend
+        from saltare_core import _cbackend as backend
+        http1 = saltare_http1._cbackend.c_api_address()
+    else:
+        import saltare_http1._pybackend as http1
+        from saltare_core import _pybackend as backend
     # What a server's start-up can leave behind: a large block freed (glibc
     # then raises its mmap threshold) and a free stretch of heap below live
     # data, its pages given back by malloc_trim. calloc() serves a table from
     # that stretch and zeroes every page of it.
-    from saltare_core import process
     block = bytearray(16 << 20)
     del block
     block = bytearray(8 << 20)
     pinned = b"x" * 4096
     del block
     process.trim_heap()
-    if sys.argv[1] == "c":
-        backend, http1 = _cbackend, saltare_http1._cbackend.c_api_address()
-    else:
-        backend, http1 = _pybackend, saltare_http1._pybackend
     before = anon_kib()
     engine = backend.Engine(http1=http1)
     print(anon_kib() - before)

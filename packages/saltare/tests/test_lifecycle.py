@@ -185,6 +185,7 @@ def test_ipv6_listener(serve):
     assert scope["client"][0] == "::1" and scope["client"][1] > 0
     assert httpx.get(f"http://[::1]:{port}/scope", headers={"host": "[::1]"}, timeout=WAIT).status_code == 200
 
+
 def worker_pids(served, count: int) -> set:
     pids = set()
     with httpx.Client(timeout=WAIT, limits=httpx.Limits(max_keepalive_connections=0)) as client:
