@@ -260,6 +260,43 @@ def test_respond_writes_and_finishes_in_one_call(serve, pump, recv_until):
     assert engine.respond(handle, response) == -1  # the handle is stale now
 
 
+def test_respond_sends_data_then_body_and_queues_what_the_socket_did_not_take(serve, pump, recv_until):
+    """respond(handle, head, body=...) writes the two parts in one writev; a
+    body larger than the socket takes at once is queued behind the head, in
+    order, and the connection is kept for the next request."""
+    engine, listener, _ = serve(EngineConfig(max_pending=16 << 20))
+    # 8 MiB to a client with a small window: more than a loopback socket's
+    # send buffer (which starts at megabytes on current kernels) takes.
+    body = bytes(range(256)) * 32768
+    head = b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n" % len(body)
+    with socket.socket() as client:
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        client.connect(listener.getsockname())
+        for target in (b"/big", b"/small"):
+            client.sendall(b"GET %s HTTP/1.1\r\nHost: a\r\n\r\n" % target)
+            seen = pump(engine, lambda s: any(e.kind == events.HEAD for e in s), None)
+            handle = next(e.handle for e in seen if e.kind == events.HEAD)
+            part = body if target == b"/big" else b"ok"
+            reply = head if target == b"/big" else b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n"
+            pending = engine.respond(handle, reply, body=part)
+            assert pending >= 0
+            if target == b"/big":
+                assert pending > 0  # the rest waits in the queue
+            data = b""
+            for _ in range(20000):  # bounded: the engine flushes while the client reads
+                select.select([engine.fileno(), client], [], [], 0.05)
+                engine.poll()
+                client.setblocking(False)
+                try:
+                    data += client.recv(1 << 20)
+                except BlockingIOError:
+                    pass
+                if len(data) >= len(reply) + len(part):
+                    break
+            assert data == reply + part
+        assert engine.pending(handle) == 0
+
+
 def test_peer_leaving_while_its_request_is_served_is_reported(serve, pump):
     """Reading stops after a head; a client that closes then is reported at
     once (the server's http.disconnect), not at the next write."""

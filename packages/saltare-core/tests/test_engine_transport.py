@@ -127,6 +127,26 @@ def test_handshake_reports_secure_with_alpn_then_http1_with_keep_alive(secure_se
     assert transport.counts()[0] == 1
 
 
+def test_respond_with_a_body_part_through_a_transport_that_takes_two_bytes(secure_serve, pump):
+    """The transport takes 2 bytes a call: the split falls inside the head,
+    and the rest of the head, then the whole body, are queued in order."""
+    engine, port, _ = secure_serve(budget=2)
+    client = X.XorClient(port)
+    handle = kinds(pump(engine, lambda seen: kinds(seen, events.SECURE)), events.SECURE)[0].handle
+    exchange(engine, client, lambda data: len(data) == 8)  # the handshake's answer, 2 bytes a flush
+    engine.resume_reading(handle)
+    body = bytes(range(256)) * 16
+    head = b"HTTP/1.1 200 OK\r\ncontent-length: %d\r\n\r\n" % len(body)
+
+    def serve(event):
+        if event.kind == events.HEAD:
+            assert engine.respond(event.handle, head, body=body) > 0
+
+    client.send(REQUEST)
+    assert exchange(engine, client, lambda data: len(data) >= len(head) + len(body), serve) == head + body
+    client.close()
+
+
 def test_transport_state_per_backend(backend, secure_serve, pump):
     engine, port, _ = secure_serve()
     client = X.XorClient(port)

@@ -76,7 +76,7 @@ int64_t saltare_core_engine_write(saltare_core_engine_t *, uint64_t, const char 
 int64_t saltare_core_engine_sendfile(saltare_core_engine_t *, uint64_t, int, int64_t, uint64_t);
 int64_t saltare_core_engine_pending(const saltare_core_engine_t *, uint64_t);
 int saltare_core_engine_finish(saltare_core_engine_t *, uint64_t, int);
-int64_t saltare_core_engine_respond(saltare_core_engine_t *, uint64_t, const char *, size_t, int);
+int64_t saltare_core_engine_respond(saltare_core_engine_t *, uint64_t, const char *, size_t, const char *, size_t, int);
 int saltare_core_engine_close(saltare_core_engine_t *, uint64_t, int);
 int saltare_core_engine_pause_reading(saltare_core_engine_t *, uint64_t);
 int saltare_core_engine_resume_reading(saltare_core_engine_t *, uint64_t);

@@ -208,10 +208,11 @@ class Engine:
         (pipelined bytes are parsed at the next poll) or close it after the flush."""
         return lib.saltare_core_engine_finish(self._engine, handle, int(keep_alive)) == 0
 
-    def respond(self, handle: int, data: bytes, keep_alive: bool = True) -> int:
-        """write() and finish() in one call: a whole response. Returns the
-        pending byte count, or -1 when the connection is gone."""
-        rc = lib.saltare_core_engine_respond(self._engine, handle, data, len(data), keep_alive)
+    def respond(self, handle: int, data: bytes, keep_alive: bool = True, body: bytes = b"") -> int:
+        """write() and finish() in one call: a whole response. data and body
+        go out in one writev (a large body need not be joined to its head).
+        Returns the pending byte count, or -1 when the connection is gone."""
+        rc = lib.saltare_core_engine_respond(self._engine, handle, data, len(data), body, len(body), keep_alive)
         if rc < STALE:
             raise_for(rc, "respond", ffi.errno)
         return rc

@@ -400,10 +400,11 @@ class Engine(ConnIO, Acceptor, TransportIO):
         return events
 
     # -- handle operations -----------------------------------------------
-    def respond(self, handle: int, data: bytes, keep_alive: bool = True) -> int:
-        """write() and finish() in one call: a whole response. Returns the
-        pending byte count, or -1 when the connection is gone."""
-        pending = self.write(handle, data)
+    def respond(self, handle: int, data: bytes, keep_alive: bool = True, body: bytes = b"") -> int:
+        """write() and finish() in one call: a whole response. data and body
+        go out in one writev (a large body need not be joined to its head).
+        Returns the pending byte count, or -1 when the connection is gone."""
+        pending = self._write_parts(handle, (data, body) if body else (data,))
         if pending >= 0:
             self.finish(handle, keep_alive)
         return pending

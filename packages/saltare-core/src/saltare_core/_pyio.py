@@ -247,22 +247,27 @@ class ConnIO:
     def write(self, handle: int, data: bytes) -> int:
         """Send now, queue the rest; returns the pending byte count (compare it
         with config.high_water), or -1 when the connection is gone."""
+        return self._write_parts(handle, (data,))
+
+    def _write_parts(self, handle: int, parts: tuple) -> int:
+        """write() of the parts, in one writev."""
         c = self._get(handle)
         if c is None or c.flags & CF_BROKEN:
             return STALE
         if c.state == ST_HANDSHAKE:
             raise_for(STATE, "write")
-        if c.pending + len(data) > self.config.max_pending:
+        length = sum(len(part) for part in parts)
+        if c.pending + length > self.config.max_pending:
             raise_for(FULL, "write")
         sent = 0
         was_idle = not c.wq and c.file_fd < 0
         held = c.tflags & TF_WANT_WRITE
-        if was_idle and data:
+        if was_idle and length:
             try:
                 if self._transport is None:
-                    sent = c.sock.send(data)
+                    sent = c.sock.send(parts[0]) if len(parts) == 1 else c.sock.sendmsg(parts)
                 else:
-                    taken = self._sendv(c, [memoryview(data)])
+                    taken = self._sendv(c, [memoryview(part) for part in parts])
                     sent = 0 if taken is None else taken
             except (BlockingIOError, InterruptedError):
                 sent = 0
@@ -270,10 +275,15 @@ class ConnIO:
                 self._mark_broken(c)
                 return STALE
             self._words[BYTES_OUT] += sent
-        if sent < len(data):
-            rest = memoryview(bytes(data[sent:]))  # pooled in C; a private copy here
-            c.wq.append(rest)
-            c.pending += len(rest)
+        if sent < length:
+            for part in parts:
+                if sent >= len(part):
+                    sent -= len(part)
+                    continue
+                rest = memoryview(bytes(part[sent:]))  # pooled in C; a private copy here
+                sent = 0
+                c.wq.append(rest)
+                c.pending += len(rest)
             if was_idle:
                 self._write_progress(c)
                 self._update_interest(c)

@@ -294,7 +294,7 @@ static void test_engine_transport(void)
           memcmp(saltare_core_engine_arena(e) + ev.off, req, ev.len) == 0);
     /* The response leaves budget bytes per flush (T_WANT_WRITE). */
     const char resp[] = "HTTP/1.1 204 No Content\r\n\r\n";
-    CHECK(saltare_core_engine_respond(e, (uint64_t)h, resp, sizeof(resp) - 1, 1) == 0);
+    CHECK(saltare_core_engine_respond(e, (uint64_t)h, resp, sizeof(resp) - 1, NULL, 0, 1) == 0);
     CHECK(pump_read(e, sv[1], got, sizeof(resp) - 1) == sizeof(resp) - 1);
     unxor(got, sizeof(resp) - 1);
     CHECK(memcmp(got, resp, sizeof(resp) - 1) == 0);

@@ -195,10 +195,11 @@ int64_t saltare_core_engine_sendfile(saltare_core_engine_t *e, uint64_t handle,
                                      int fd, int64_t offset, uint64_t count);
 int64_t saltare_core_engine_pending(const saltare_core_engine_t *e, uint64_t handle);
 int saltare_core_engine_finish(saltare_core_engine_t *e, uint64_t handle, int keep_alive);
-/* write() then finish(): a whole response in one call; returns write()'s
- * pending byte count, or the error of either. */
+/* write() of data then body (one writev), then finish(): a whole response
+ * in one call; returns the pending byte count, or the error of either. */
 int64_t saltare_core_engine_respond(saltare_core_engine_t *e, uint64_t handle,
-                                    const char *data, size_t len, int keep_alive);
+                                    const char *data, size_t len,
+                                    const char *body, size_t body_len, int keep_alive);
 int saltare_core_engine_close(saltare_core_engine_t *e, uint64_t handle, int abort);
 int saltare_core_engine_pause_reading(saltare_core_engine_t *e, uint64_t handle);
 int saltare_core_engine_resume_reading(saltare_core_engine_t *e, uint64_t handle);

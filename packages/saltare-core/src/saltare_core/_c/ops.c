@@ -31,16 +31,6 @@ int saltare_core_engine_finish(saltare_core_engine_t *e, uint64_t handle, int ke
     return 0;
 }
 
-int64_t saltare_core_engine_respond(saltare_core_engine_t *e, uint64_t handle,
-                                    const char *data, size_t len, int keep_alive)
-{
-    int64_t pending = saltare_core_engine_write(e, handle, data, len);
-    if (pending < 0)
-        return pending;
-    int rc = saltare_core_engine_finish(e, handle, keep_alive);
-    return rc < 0 ? rc : pending;
-}
-
 int saltare_core_engine_close(saltare_core_engine_t *e, uint64_t handle, int abort)
 {
     sc_conn_t *c = sc_conn_get(e, handle);

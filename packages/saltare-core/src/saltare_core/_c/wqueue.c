@@ -243,22 +243,24 @@ void sc_conn_writable(saltare_core_engine_t *e, sc_conn_t *c)
     after_flush(e, c);
 }
 
-int64_t saltare_core_engine_write(saltare_core_engine_t *e, uint64_t handle,
-                                  const char *data, size_t len)
+/* Send the parts now, in one writev, and queue what the socket did not take. */
+static int64_t write_parts(saltare_core_engine_t *e, uint64_t handle, const struct iovec *parts, int n_parts)
 {
     sc_conn_t *c = sc_conn_get(e, handle);
     if (!c || (c->flags & CF_BROKEN))
         return SALTARE_CORE_STALE;
     if (c->state == ST_HANDSHAKE)
         return SALTARE_CORE_STATE;
+    size_t len = 0;
+    for (int i = 0; i < n_parts; i++)
+        len += parts[i].iov_len;
     if ((uint64_t)c->pending + len > e->cfg.max_pending)
         return SALTARE_CORE_FULL;
     size_t sent = 0;
     int was_idle = !c->wq_head && c->file_fd < 0;
     uint8_t held = c->tflags & TF_WANT_WRITE;
     if (was_idle && len) {
-        struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
-        ssize_t n = sendv(e, c, &iov, 1, len);
+        ssize_t n = sendv(e, c, parts, n_parts, len);
         if (n < 0 && errno != EAGAIN && errno != EINTR) {
             mark_broken(e, c);
             return SALTARE_CORE_STALE;
@@ -269,9 +271,18 @@ int64_t saltare_core_engine_write(saltare_core_engine_t *e, uint64_t handle,
         }
     }
     if (sent < len) {
-        if (enqueue(e, c, data + sent, len - sent) != 0) {
-            mark_broken(e, c);
-            return SALTARE_CORE_NOMEM;
+        size_t skip = sent;
+        for (int i = 0; i < n_parts; i++) {
+            size_t part_len = parts[i].iov_len;
+            if (skip >= part_len) {
+                skip -= part_len;
+                continue;
+            }
+            if (enqueue(e, c, (const char *)parts[i].iov_base + skip, part_len - skip) != 0) {
+                mark_broken(e, c);
+                return SALTARE_CORE_NOMEM;
+            }
+            skip = 0;
         }
         if (was_idle) {
             sc_write_progress(e, c);
@@ -285,6 +296,28 @@ int64_t saltare_core_engine_write(saltare_core_engine_t *e, uint64_t handle,
     if (c->pending > e->cfg.high_water)
         c->flags |= CF_HIGH;
     return (int64_t)c->pending + (int64_t)c->file_left;
+}
+
+int64_t saltare_core_engine_write(saltare_core_engine_t *e, uint64_t handle,
+                                  const char *data, size_t len)
+{
+    struct iovec part = {.iov_base = (void *)data, .iov_len = len};
+    return write_parts(e, handle, &part, 1);
+}
+
+int64_t saltare_core_engine_respond(saltare_core_engine_t *e, uint64_t handle,
+                                    const char *data, size_t len,
+                                    const char *body, size_t body_len, int keep_alive)
+{
+    /* Head and body go out in one writev: a large body is not first copied
+     * behind its head. */
+    struct iovec parts[2] = {{.iov_base = (void *)data, .iov_len = len},
+                             {.iov_base = (void *)body, .iov_len = body_len}};
+    int64_t pending = write_parts(e, handle, parts, body_len ? 2 : 1);
+    if (pending < 0)
+        return pending;
+    int rc = saltare_core_engine_finish(e, handle, keep_alive);
+    return rc < 0 ? rc : pending;
 }
 
 int64_t saltare_core_engine_sendfile(saltare_core_engine_t *e, uint64_t handle,
