@@ -190,14 +190,15 @@ class RequestCycle:
         if self.head_written:
             out = self._frame(body, final)
         else:
-            out = self._head() + self._frame(body, final)
-            if final and not self.trailers and not self.disconnected:
+            head = self._head()
+            out = self._frame(body, final)
+            if final and not self.trailers and not self.disconnected and len(out) <= self.server.write_slice:
                 # A whole response in one engine call (write + finish).
                 self.complete = True
-                self.bytes_out += len(out)
                 self._wake()
-                self.server.respond(self, out, self._reusable())
+                self.server.respond(self, head, out, self._reusable())
                 return
+            out = head + out
         await self._flush(out)
         if final and not self.trailers:
             self._finish()
@@ -233,6 +234,8 @@ class RequestCycle:
     def _write(self, data: bytes) -> int:
         if self.disconnected or not data:
             return 0
+        if type(data) is not bytes:  # an app's bytearray or memoryview: the engine takes bytes
+            data = bytes(data)
         self.bytes_out += len(data)
         pending = self.engine.write(self.handle, data)
         if pending < 0:
@@ -240,11 +243,17 @@ class RequestCycle:
         return pending
 
     async def _flush(self, data: bytes) -> None:
-        pending = self._write(data)
-        if pending > self.server.high_water and not self.disconnected:
-            self.drain = self.server.loop.create_future()
-            await self.drain
-            self.drain = None
+        # The engine refuses a write over its cap: larger data goes in slices,
+        # each once the queue has drained.
+        step = self.server.write_slice
+        for start in range(0, max(len(data), 1), step):
+            if self.disconnected:
+                return
+            pending = self._write(data if len(data) <= step else data[start : start + step])
+            if pending > self.server.high_water and not self.disconnected:
+                self.drain = self.server.loop.create_future()
+                await self.drain
+                self.drain = None
 
     def _reusable(self) -> bool:
         # An unread request body would be taken for the next request: close instead.

@@ -100,6 +100,7 @@ class Server:
         self.poll_timer = None
         self.trim_timer = None
         self.high_water = 65536
+        self.write_slice = (4 << 20) - 65536
         self.server = server_address(listener)
         self.root_path = options["root_path"]
         self.limit = options["limit_concurrency"]
@@ -128,6 +129,9 @@ class Server:
             return EXIT_STARTUP_FAILED
         self.engine = make_engine(engine_config(self.options))
         self.high_water = self.engine.config.high_water
+        # The largest piece the write cap always admits once the queue has
+        # drained below the high-water mark; larger bodies go in such slices.
+        self.write_slice = self.engine.config.max_pending - self.high_water
         self.response_counts = self.engine.counters.words[R1XX : R1XX + 5]
         if self.tls is not None:
             self.tls.install(self.engine)
@@ -308,7 +312,7 @@ class Server:
             self.engine.finish(cycle.handle, keep_alive)
         self._count(cycle)
 
-    def respond(self, cycle: RequestCycle, data: bytes, keep_alive: bool) -> None:
+    def respond(self, cycle: RequestCycle, head: bytes, body: bytes, keep_alive: bool) -> None:
         """A whole response at once: written, and the connection handed back,
         in one engine call, made when this loop iteration's responses are all in.
 
@@ -319,13 +323,16 @@ class Server:
         The last request in flight writes at once: nothing else will join it.
         """
         handle = cycle.handle
+        size = len(head) + len(body)
+        cycle.bytes_out += size
         if self.cycles.get(handle) is cycle:
             del self.cycles[handle]
-            if len(data) > BATCH_MAX:
-                # A large body costs its copies, not the wake-up: written now.
-                self.engine.respond(handle, data, keep_alive)
+            if size > BATCH_MAX:
+                # A large body costs its copies, not the wake-up: written now,
+                # head and body in one writev (not joined: one copy fewer).
+                self.respond_now(handle, head, keep_alive, body)
             else:
-                self.unsent.append((handle, data, keep_alive))
+                self.unsent.append((handle, head + body, keep_alive))
                 if not self.cycles:
                     self.write_unsent()
                 elif len(self.unsent) == 1:
@@ -336,7 +343,24 @@ class Server:
         unsent, self.unsent = self.unsent, []
         respond = self.engine.respond
         for handle, data, keep_alive in unsent:
-            respond(handle, data, keep_alive)  # < 0: the client left; nothing is owed
+            try:
+                respond(handle, data, keep_alive)  # < 0: the client left; nothing is owed
+            except BufferError:
+                self.over_cap(handle)
+
+    def respond_now(self, handle: int, head: bytes, keep_alive: bool, body: bytes) -> None:
+        if type(body) is not bytes:  # an app's bytearray or memoryview: the engine takes bytes
+            body = bytes(body)
+        try:
+            self.engine.respond(handle, head, keep_alive, body)
+        except BufferError:
+            self.over_cap(handle)
+
+    def over_cap(self, handle: int) -> None:
+        """A response over the engine's write cap: a client that pipelines
+        requests without reading the answers. It is cut off; the others are
+        not held up."""
+        self.engine.close(handle, True)
 
     def abort(self, cycle: RequestCycle) -> None:
         if self.cycles.get(cycle.handle) is cycle:

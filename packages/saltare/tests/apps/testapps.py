@@ -100,6 +100,18 @@ async def app(scope, receive, send):
             n = min(left, len(block))
             left -= n
             await send({"type": "http.response.body", "body": block[:n], "more_body": bool(left)})
+    elif path == "/whole":  # N pattern bytes in one body message, or halves with &halves
+        size, *flags = (scope["query_string"] or b"1048576").split(b"&")
+        body = bytes(range(256)) * (int(size) // 256)
+        kind = bytearray if b"bytearray" in flags else memoryview if b"memoryview" in flags else bytes
+        if b"halves" not in flags:
+            await respond(send, 200, kind(body))
+            return
+        length = [(b"content-length", b"%d" % len(body))]
+        await send({"type": "http.response.start", "status": 200, "headers": length})
+        half = len(body) // 2
+        await send({"type": "http.response.body", "body": kind(body[:half]), "more_body": True})
+        await send({"type": "http.response.body", "body": kind(body[half:])})
     elif path == "/slow":
         await asyncio.sleep(float(scope["query_string"] or b"1"))
         await respond(send, 200, b"slow done")
