@@ -49,6 +49,7 @@ class Supervisor:
         self.rehearse()
         gc.collect()
         gc.freeze()  # the app's objects stay shared copy-on-write in every worker
+        process.trim_heap()  # free heap pages are not handed to every worker
         wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self.wake = (wake_r, wake_w)
         signal.set_wakeup_fd(wake_w)
@@ -62,6 +63,7 @@ class Supervisor:
             # alone touched (importing the app: a framework's compiled
             # modules, mostly) go back to the kernel; the workers' stay.
             process.release_file_pages()
+            process.trim_heap()  # and what the spawning itself left free
             if self.on_ready is not None:
                 self.on_ready()
             return self._watch()
