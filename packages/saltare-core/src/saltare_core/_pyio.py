@@ -240,7 +240,7 @@ class ConnIO:
             if c.state == ST_CLOSING:
                 self._close_conn(c, R.LOCAL)
                 return
-            if c.state == ST_IDLE and not c.read_deadline:
+            if c.state == ST_IDLE:  # the keep-alive wait starts once the response is out
                 self._set_read_deadline(c, self.config.keepalive_timeout)
         self._update_interest(c)
 

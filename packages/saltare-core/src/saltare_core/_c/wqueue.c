@@ -203,7 +203,9 @@ static void after_flush(saltare_core_engine_t *e, sc_conn_t *c)
             sc_close_conn(e, c, SALTARE_CORE_CLOSE_LOCAL);
             return;
         }
-        if (c->state == ST_IDLE && !c->read_deadline)
+        /* The keep-alive wait starts now that the response is out, not at
+         * finish(): a slow download would otherwise leave it almost spent. */
+        if (c->state == ST_IDLE)
             sc_set_read_deadline(e, c, e->cfg.keepalive_timeout_ms);
     }
     sc_update_interest(e, c);
