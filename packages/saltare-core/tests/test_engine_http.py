@@ -260,7 +260,7 @@ def test_respond_writes_and_finishes_in_one_call(serve, pump, recv_until):
     assert engine.respond(handle, response) == -1  # the handle is stale now
 
 
-def test_respond_sends_data_then_body_and_queues_what_the_socket_did_not_take(serve, pump, recv_until):
+def test_respond_sends_data_then_body_and_queues_what_the_socket_did_not_take(serve, pump):
     """respond(handle, head, body=...) writes the two parts in one writev; a
     body larger than the socket takes at once is queued behind the head, in
     order, and the connection is kept for the next request."""
@@ -272,6 +272,7 @@ def test_respond_sends_data_then_body_and_queues_what_the_socket_did_not_take(se
     with socket.socket() as client:
         client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         client.connect(listener.getsockname())
+        client.setblocking(False)
         for target in (b"/big", b"/small"):
             client.sendall(b"GET %s HTTP/1.1\r\nHost: a\r\n\r\n" % target)
             seen = pump(engine, lambda s: any(e.kind == events.HEAD for e in s), None)
@@ -286,7 +287,6 @@ def test_respond_sends_data_then_body_and_queues_what_the_socket_did_not_take(se
             for _ in range(20000):  # bounded: the engine flushes while the client reads
                 select.select([engine.fileno(), client], [], [], 0.05)
                 engine.poll()
-                client.setblocking(False)
                 try:
                     data += client.recv(1 << 20)
                 except BlockingIOError:

@@ -246,7 +246,7 @@ class RequestCycle:
         # The engine refuses a write over its cap: larger data goes in slices,
         # each once the queue has drained.
         step = self.server.write_slice
-        for start in range(0, max(len(data), 1), step):
+        for start in range(0, len(data), step):
             if self.disconnected:
                 return
             pending = self._write(data if len(data) <= step else data[start : start + step])

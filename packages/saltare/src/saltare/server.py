@@ -100,7 +100,7 @@ class Server:
         self.poll_timer = None
         self.trim_timer = None
         self.high_water = 65536
-        self.write_slice = (4 << 20) - 65536
+        self.write_slice = 0  # set in serve() from the engine's config
         self.server = server_address(listener)
         self.root_path = options["root_path"]
         self.limit = options["limit_concurrency"]
