@@ -78,6 +78,34 @@ def test_unix_socket_listener(backend, http1_for, pump, recv_until, tmp_path):
     assert not os.path.exists(path)
 
 
+def reset_or_closed(sock: socket.socket) -> bool:
+    sock.settimeout(10)
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+
+
+def test_refuse_stops_listening_in_every_copy(tmp_path):
+    tcp = listeners.tcp("127.0.0.1", 0)
+    unix = listeners.unix(str(tmp_path / "r.sock"))
+    for sock, family in ((tcp, socket.AF_INET), (unix, socket.AF_UNIX)):
+        copy = socket.socket(fileno=os.dup(sock.fileno()))  # what another process would hold
+        address = sock.getsockname()
+        queued = socket.socket(family)
+        queued.connect(address)  # in the backlog, never accepted
+        listeners.refuse(sock)
+        with socket.socket(family) as late, pytest.raises(ConnectionRefusedError):
+            late.connect(address)
+        listeners.refuse(sock)  # twice is harmless
+        if family == socket.AF_INET:
+            assert reset_or_closed(queued)  # TCP resets the backlog at once
+        copy.close()
+        sock.close()
+        assert reset_or_closed(queued)  # a Unix socket's, when the last copy closes
+        queued.close()
+
+
 def test_ipv6_inherited_fd_and_reuse_port_listeners(backend, http1_for, pump):
     try:
         v6 = listeners.tcp("::1", 0)

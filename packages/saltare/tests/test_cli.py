@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 import saltare_http1
 
 import saltare
@@ -62,6 +63,24 @@ def test_run_rejects_unknown_options():
         assert "prot" in str(exc)
     else:
         raise AssertionError("an unknown keyword was accepted")
+
+
+def test_run_checks_values_as_the_cli_does():
+    for bad in ({"port": "abc"}, {"port": 70000}, {"lifespan": "maybe"}, {"workers": -1},
+                {"header": "no colon"}, {"timeout_keep_alive": "soon"}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            resolve(**bad)
+    options = resolve(port="8001", header="x-a: 1", access_log="yes", timeout_keep_alive=2, fd=None)
+    assert options["port"] == 8001 and options["header"] == ["x-a: 1"]
+    assert options["access_log"] is True and options["timeout_keep_alive"] == 2.0 and options["fd"] is None
+
+
+def test_a_bad_run_value_is_one_line_and_exit_2():
+    script = "import saltare; saltare.run(lambda s, r, w: None, lifespan='maybe')"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SALTARE_")}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=WAIT, env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == ["saltare: error: lifespan: invalid choice 'maybe' (choose from auto, on, off)"]
 
 
 def test_demo_app_is_served_without_an_app_argument(serve):

@@ -53,6 +53,32 @@ def test_sigterm_lets_a_slow_request_finish(serve):
     assert refused
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_draining_server_refuses_new_connections(serve, workers):
+    served = serve("testapps:app", *APP, "--workers", workers)
+    with socket.create_connection(("127.0.0.1", served.port), timeout=WAIT) as sock:
+        sock.sendall(b"GET /slow?3 HTTP/1.1\r\nhost: x\r\n\r\n")
+        time.sleep(0.3)
+        served.signal(signal.SIGTERM)
+
+        def refused() -> bool:
+            try:  # a SYN that meets the shutdown itself is dropped: refused on its retry, 1 s later
+                socket.create_connection(("127.0.0.1", served.port), timeout=WAIT).close()
+            except ConnectionRefusedError:
+                return True
+            except ConnectionResetError:  # it was queued when the listener shut: try again
+                pass
+            return False
+
+        wait_for(refused, "a new connection to be refused")
+        assert served.proc.poll() is None  # refused during the drain, not after the exit
+        data = b""
+        while piece := sock.recv(4096):
+            data += piece
+    assert data.endswith(b"slow done")
+    assert served.wait_exit() == 0
+
+
 def test_graceful_timeout_bounds_the_drain(serve):
     served = serve("testapps:app", *APP, "--timeout-graceful-shutdown", "0.5")
     with socket.create_connection(("127.0.0.1", served.port), timeout=WAIT) as sock:
@@ -78,8 +104,9 @@ def test_lifespan_auto_tolerates_apps_without_it(serve):
     assert httpx.get(served.url + "/", timeout=WAIT).text == "no lifespan here"
 
 
-def test_factory(serve):
-    served = serve("testapps:make_app", "--factory", *APP)
+@pytest.mark.parametrize("target", [("testapps:make_app", "--factory"), ("testapps:make_app()",)])
+def test_factory(serve, target):
+    served = serve(*target, *APP)
     assert httpx.get(served.url + "/", timeout=WAIT).text == "no lifespan here"
 
 
@@ -234,6 +261,20 @@ def test_limit_max_requests_recycles_the_worker(serve):
                 pass  # a connection that raced a draining worker
     assert len(seen) > 2
     assert "recycled" in served.output()
+
+
+def test_limit_max_requests_replaces_a_lone_worker_and_says_close_first(serve):
+    served = serve("testapps:app", *APP, "--limit-max-requests", "3")
+    answers = []
+    with httpx.Client(timeout=WAIT) as client:  # keep-alive: no connection may be cut off
+        for _ in range(10):
+            response = client.get(served.url + "/scope")
+            answers.append((response.json()["pid"], response.headers.get("connection")))
+    assert len({pid for pid, _ in answers}) >= 3
+    for (pid, connection), (next_pid, _) in zip(answers, answers[1:]):
+        if next_pid != pid:
+            assert connection == "close"  # a worker's last response says so
+    assert "draining this worker" in served.output() and "recycled" in served.output()
 
 
 def test_workers_stop_when_the_master_is_killed(serve):

@@ -55,6 +55,20 @@ def unix(path: str, *, backlog: int = 2048, mode: int | None = None) -> socket.s
     return sock
 
 
+def refuse(sock: socket.socket) -> None:
+    """Stop listening on `sock` in every process that shares it: from now
+    on connecting is refused (close() would not do it while another
+    process, a pre-fork master or a worker, still holds a copy). TCP resets
+    the connections not yet accepted at once; a Unix socket keeps them
+    queued until its last copy is closed. The socket object stays open: close it as
+    usual. Engines that still accept on it must stop first (shutdown()),
+    or they find it readable and accept() failing until they do."""
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # already shut down, or never listened
+        pass
+
+
 def close_unix(sock: socket.socket) -> None:
     """Close a listener made by unix() and unlink its socket file."""
     path = sock.getsockname()

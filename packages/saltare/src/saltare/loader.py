@@ -33,8 +33,11 @@ def load_env_file(path: str) -> None:
 
 
 def import_app(target: str, *, factory: bool = False, app_dir: str = "."):
-    """The ASGI app named by `module:attribute`; exits 1 with one line on failure."""
+    """The ASGI app named by `module:attribute` (`module:factory()` implies
+    factory=True); exits 1 with one line on failure."""
     module_name, sep, attribute = target.partition(":")
+    if attribute.endswith("()"):
+        attribute, factory = attribute[:-2], True
     if not sep or not module_name or not attribute:
         raise logs.startup_error(f"APP must look like 'module:attribute', not {target!r}", 2)
     if app_dir is not None:

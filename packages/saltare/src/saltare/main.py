@@ -80,13 +80,14 @@ def announce(listener, options: dict, workers: int, loop_name: str) -> None:
         logs.warning(f"pure-Python backend in use for {', '.join(slow)} (SALTARE_PURE=1 or C not built): slower")
 
 
-def serve_here(app, options: dict, listener, *, tls=None, on_ready=None) -> int:
-    """Serve in this process until a signal (or --limit-max-requests); the exit code."""
+def serve_here(app, options: dict, listener, *, tls=None, on_ready=None, worker=False) -> int:
+    """Serve in this process until a signal (or, in a worker, --limit-max-requests);
+    the exit code."""
     from .server import Server
 
     if ARENA_VARIABLE not in os.environ:  # the CLI's re-exec set it; saltare.run() lands here
         process.cap_arenas(ARENAS)
-    server = Server(app, options, listener, tls=tls, on_ready=on_ready)
+    server = Server(app, options, listener, tls=tls, on_ready=on_ready, worker=worker)
     with asyncio.Runner(loop_factory=loop_factory(options["loop"])) as runner:
         return runner.run(server.serve())
 
@@ -99,7 +100,10 @@ def run(app, **kwargs) -> int:
         from_environment = option_table.from_env(os.environ)
     except ValueError as exc:
         raise logs.startup_error(str(exc), 2) from None
-    options = option_table.resolve(**{**from_environment, **kwargs})
+    try:
+        options = option_table.resolve(**{**from_environment, **kwargs})
+    except ValueError as exc:
+        raise logs.startup_error(str(exc), 2) from None
     logs.set_level(options["log_level"])
     if options["env_file"]:
         from .loader import load_env_file
@@ -118,7 +122,8 @@ def run(app, **kwargs) -> int:
     listener = bind(options)
     loop_name = "uvloop" if loop_factory(options["loop"]) is not asyncio.new_event_loop else "asyncio"
     try:
-        if workers == 1:
+        # A worker recycled by --limit-max-requests needs a master to replace it.
+        if workers == 1 and not options["limit_max_requests"]:
             return serve_here(app, options, listener, tls=tls,
                               on_ready=lambda: announce(listener, options, workers, loop_name))
         from .supervisor import Supervisor

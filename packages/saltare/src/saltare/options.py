@@ -84,7 +84,8 @@ OPTIONS = (
     Option("workers", count, 1, "worker processes (0: one per CPU); 1 serves in the main process"),
     Option("loop", str, "auto", "event loop implementation", ("auto", "asyncio", "uvloop")),
     Option("lifespan", str, "auto", "ASGI lifespan protocol (auto: tolerate apps without it)", ("auto", "on", "off")),
-    Option("factory", bool, False, "APP names a callable returning the ASGI app", switch=True),
+    Option("factory", bool, False, "APP names a callable returning the ASGI app (also: module:factory())",
+           switch=True),
     Option("app_dir", str, ".", "directory put first on sys.path before importing APP"),
     Option("env_file", str, None, "read KEY=VALUE lines from this file into the environment"),
     Option("root_path", str, "", "ASGI root_path (the app is mounted below this path)"),
@@ -147,13 +148,27 @@ def check(option: Option, text: str, where: str):
 
 
 def resolve(**kwargs) -> dict:
-    """Defaults overlaid with the given keyword options (unknown names are an error)."""
+    """Defaults overlaid with the given keyword options, each value checked
+    as its flag is (unknown names: TypeError; bad values: ValueError)."""
     unknown = set(kwargs) - set(BY_NAME)
     if unknown:
         raise TypeError(f"unknown option(s): {', '.join(sorted(unknown))}")
     options = dict(DEFAULTS)
-    options.update(kwargs)
+    for name, value in kwargs.items():
+        options[name] = checked(BY_NAME[name], value)
     return options
+
+
+def checked(option: Option, value):
+    """A keyword value through the flag's own check (by its text: `port=8000`
+    and `port="8000"` are the same); a repeatable option takes one value or
+    a list of them."""
+    if value is None and option.default is None:
+        return None
+    if option.repeat:
+        values = [value] if isinstance(value, str) else list(value)
+        return [check(option, str(item), option.name)[0] for item in values]
+    return check(option, str(value), option.name)
 
 
 def readme_table() -> str:

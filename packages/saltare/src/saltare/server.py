@@ -13,7 +13,7 @@ from functools import partial
 import saltare_core
 from saltare_core import events as ev
 from saltare_core.config import EngineConfig, Http1Limits
-from saltare_core import process
+from saltare_core import listeners, process
 from saltare_core.counters import R1XX
 from saltare_http1 import percent_decode_path, write_response_head
 
@@ -80,7 +80,7 @@ def server_address(listener) -> tuple:
 
 
 class Server:
-    def __init__(self, app, options: dict, listener, *, tls=None, on_ready=None) -> None:
+    def __init__(self, app, options: dict, listener, *, tls=None, on_ready=None, worker=False) -> None:
         self.app = app
         self.tls = tls
         self.options = options
@@ -99,8 +99,13 @@ class Server:
         self.stopped = None
         self.poll_timer = None
         self.trim_timer = None
+        self.trim_mark = 0  # self.requests when the idle-trim timer was armed
         self.high_water = 65536
         self.write_slice = 0  # set in serve() from the engine's config
+        # Alone, the server stops listening for good when it drains; a
+        # worker's master decides that (a recycled worker's peers go on), and
+        # an inherited socket (--fd) stays its owner's to queue on.
+        self.refuse_on_drain = not worker and options["fd"] is None
         self.server = server_address(listener)
         self.root_path = options["root_path"]
         self.limit = options["limit_concurrency"]
@@ -178,6 +183,8 @@ class Server:
             return
         self.draining = True
         self.engine.shutdown()
+        if self.refuse_on_drain:  # new connections are refused, not left to hang
+            listeners.refuse(self.listener)
         self.loop.call_later(self.options["timeout_graceful_shutdown"], self._stop)
         self._on_events()
 
@@ -242,6 +249,12 @@ class Server:
         scope = self.scope(handle, head)
         cycle = RequestCycle(self, handle, scope, head)
         self.cycles[handle] = cycle
+        self.requests += 1
+        if self.requests == self.max_requests and not self.draining:
+            # Scheduled before the request's task: this response already
+            # says `connection: close`, so a keep-alive client is not cut off.
+            logs.info(f"request {self.requests} of --limit-max-requests: draining this worker")
+            self.loop.call_soon(self.begin_shutdown)
         self.tasks.add(self.new_task(cycle.run(self.app)))  # the cycle discards it when done
 
     def scope(self, handle: int, head) -> dict:
@@ -375,14 +388,16 @@ class Server:
         if self.access_log:
             scope = cycle.scope
             logs.access(scope["method"], scope["path"], cycle.status, cycle.bytes_out)
-        self.requests += 1
-        if self.max_requests and self.requests >= self.max_requests and not self.draining:
-            logs.info(f"served {self.requests} requests (--limit-max-requests): draining this worker")
-            self.loop.call_soon(self.begin_shutdown)
         if self.trim_timer is None:
+            self.trim_mark = self.requests
             self.trim_timer = self.loop.call_later(IDLE_TRIM_DELAY, self._trim_when_idle)
 
     def _trim_when_idle(self) -> None:
+        """The heap goes back once a whole IDLE_TRIM_DELAY passed with no new
+        request (no per-request timer: the count is compared instead)."""
+        if self.requests != self.trim_mark or self.cycles:
+            self.trim_mark = self.requests
+            self.trim_timer = self.loop.call_later(IDLE_TRIM_DELAY, self._trim_when_idle)
+            return
         self.trim_timer = None
-        if not self.cycles:
-            process.trim_heap()
+        process.trim_heap()

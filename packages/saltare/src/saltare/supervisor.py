@@ -12,7 +12,7 @@ import select
 import signal
 import time
 
-from saltare_core import process
+from saltare_core import listeners, process
 
 from . import logs
 
@@ -134,6 +134,9 @@ class Supervisor:
             self.stopping_since = time.monotonic()
             self.restarts.clear()
             self._signal_all(signal.SIGTERM)
+            if self.options["fd"] is None:  # an inherited socket stays its owner's to queue on
+                # Once the workers stop accepting, new connections are refused, not left to hang.
+                listeners.refuse(self.listener)
 
     def _signal_all(self, signum: int) -> None:
         for worker in self.workers.values():
@@ -202,4 +205,4 @@ class Supervisor:
             return EXIT_OK
         from .main import serve_here
 
-        return serve_here(self.app, self.options, self.listener, tls=self.tls)
+        return serve_here(self.app, self.options, self.listener, tls=self.tls, worker=True)
