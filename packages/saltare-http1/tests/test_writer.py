@@ -42,9 +42,51 @@ def test_bodiless_statuses(status):
     assert b"transfer-encoding" not in head.data
 
 
-def test_content_length_refused_on_204():
-    with pytest.raises(ValueError):
-        write_response_head(204, [(b"content-length", b"0")])
+@pytest.mark.parametrize("status", [103, 204])
+def test_content_length_dropped_where_the_rfc_forbids_it(status):
+    head = write_response_head(status, [(b"content-length", b"0"), (b"x-a", b"1")])
+    assert head.data == write_response_head(status, [(b"x-a", b"1")]).data
+    assert b"content-length" not in head.data and head.content_length is None
+
+
+def test_205_has_no_content_and_says_so():
+    for fields in ([], [(b"content-length", b"5")]):
+        head = write_response_head(205, fields)
+        assert head.data == b"HTTP/1.1 205 Reset Content\r\ncontent-length: 0\r\n\r\n"
+        assert (head.framing, head.content_length) == (Framing.NONE, 0)
+
+
+def test_304_keeps_the_content_length_of_the_get():
+    head = write_response_head(304, [(b"content-length", b"42")])
+    assert b"content-length: 42" in head.data and head.framing is Framing.NONE
+
+
+def test_the_callers_date_and_server_replace_the_extra_ones():
+    from saltare_http1 import writer
+
+    extra = b"server: saltare\r\nx-extra: yes\r\ndate: today\r\n"
+    for _ in range(2):  # built, then remembered
+        head = write_response_head(200, [(b"Date", b"mine"), (b"content-length", b"0")], extra=extra)
+        assert head.data == (b"HTTP/1.1 200 OK\r\nDate: mine\r\ncontent-length: 0\r\n"
+                             b"server: saltare\r\nx-extra: yes\r\n\r\n")
+    head = write_response_head(200, [(b"server", b"mine"), (b"content-length", b"0")], extra=extra)
+    assert head.data.count(b"server") == 1 and b"date: today" in head.data
+    assert write_response_head(200, [(b"content-length", b"0")], extra=extra).data.endswith(extra + b"\r\n")
+    writer._heads.clear()
+
+
+def test_rfc_9110_reason_phrases():
+    assert write_response_head(413, []).data.startswith(b"HTTP/1.1 413 Content Too Large\r\n")
+    assert write_response_head(414, []).data.startswith(b"HTTP/1.1 414 URI Too Long\r\n")
+    assert write_response_head(422, []).data.startswith(b"HTTP/1.1 422 Unprocessable Content\r\n")
+
+
+@pytest.mark.parametrize(("value", "closes"), [(b"close", True), (b"Keep-Alive, CLOSE", True),
+                                               (b"x-closed", False), (b"closer", False)])
+def test_connection_close_is_a_token_not_a_substring(value, closes):
+    head = write_response_head(200, [(b"connection", value), (b"content-length", b"0")])
+    assert head.keep_alive is not closes
+    assert head.data.count(b"\r\nconnection: ") == 1  # the caller's line, none added
 
 
 def test_callers_transfer_encoding_is_replaced():

@@ -261,6 +261,49 @@ def test_garbage_is_400_and_server_still_serves(server, raw):
     assert httpx.get(server.url + "/", timeout=WAIT).text == "hello"
 
 
+def test_an_interim_status_from_the_app_is_500(server, raw):
+    for status in (b"100", b"101", b"103", b"600"):
+        data = raw(server.port, b"GET /answer?%s HTTP/1.1\r\nhost: x\r\n\r\nGET / HTTP/1.1\r\nhost: x\r\n\r\n" % status)
+        assert data.startswith(b"HTTP/1.1 500 ") and data.count(b"HTTP/1.1") == 1  # and closed
+
+
+def test_connect_is_501_and_closed(server, raw):
+    data = raw(server.port, b"CONNECT example.com:443 HTTP/1.1\r\nhost: example.com:443\r\n\r\n"
+                            b"GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+    assert data.startswith(b"HTTP/1.1 501 Not Implemented\r\n") and b"connection: close" in data
+    assert data.count(b"HTTP/1.1") == 1
+
+
+def test_bodiless_statuses_framed_as_the_rfc_says(server, raw):
+    requests = (b"GET /answer?204&content-length:0 HTTP/1.1\r\nhost: x\r\n\r\n"
+                b"GET /answer?205 HTTP/1.1\r\nhost: x\r\n\r\n"
+                b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+    first, second, third = raw(server.port, requests).split(b"HTTP/1.1 ")[1:]
+    assert first.startswith(b"204 No Content\r\n") and b"content-length" not in first and first.endswith(b"\r\n\r\n")
+    assert second.startswith(b"205 Reset Content\r\n") and b"\r\ncontent-length: 0\r\n" in second and second.endswith(b"\r\n\r\n")
+    assert third.startswith(b"200 OK\r\n") and third.endswith(b"hello")  # the connection stayed in step
+
+
+def test_the_apps_date_and_server_are_sent_once(server, raw):
+    data = raw(server.port, b"GET /answer?200&date:Mon&server:mine HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+    head = data.partition(b"\r\n\r\n")[0].lower()
+    assert head.count(b"\r\ndate: ") == 1 and b"date: mon" in head
+    assert head.count(b"\r\nserver: ") == 1 and b"server: mine" in head
+
+
+def test_the_servers_own_errors_carry_date_and_server(server, raw):
+    for request in (b"\x00garbage\r\n\r\n", b"GET /%s HTTP/1.1\r\nhost: x\r\n\r\n" % (b"a" * 9000)):
+        head = raw(server.port, request).partition(b"\r\n\r\n")[0]
+        assert head.startswith((b"HTTP/1.1 400 ", b"HTTP/1.1 414 URI Too Long"))
+        assert b"\r\ndate: " in head and b"\r\nserver: saltare" in head
+
+
+def test_an_answer_before_the_body_arrived_says_close(server, raw):
+    data = raw(server.port, b"POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 3\r\nexpect: 100-continue\r\n\r\n")
+    assert data.startswith(b"HTTP/1.1 200 ") and b"\r\nconnection: close\r\n" in data
+    assert b"100 Continue" not in data and data.endswith(b"hello")
+
+
 def test_http_1_0_response_is_closed(server, raw):
     data = raw(server.port, b"GET /stream HTTP/1.0\r\n\r\n")
     assert data.startswith(b"HTTP/1.1 200") and b"connection: close" in data

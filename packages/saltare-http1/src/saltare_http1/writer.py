@@ -13,6 +13,13 @@ _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _FIELD_VALUE = re.compile(rb"[\t\x20-\x7e\x80-\xff]*")
 _HOP_BY_HOP_FRAMING = (b"content-length", b"transfer-encoding")
 
+# RFC 9110 §15 renamed these; http.HTTPStatus (3.11) has the RFC 7231 phrases.
+_PHRASES = {413: "Content Too Large", 414: "URI Too Long", 416: "Range Not Satisfiable",
+            422: "Unprocessable Content"}
+# Fields the server may add through `extra` that a response carries once
+# (RFC 9110 §5.3): the caller's own wins.
+_SINGLETONS = (b"date", b"server")
+
 _status_lines: dict[int, bytes] = {}
 _new_tuple = tuple.__new__  # builds a ResponseHead without NamedTuple's keyword-handling __new__
 
@@ -43,7 +50,7 @@ def status_line(status: int, http_version: str = "1.1") -> bytes:
         if not 100 <= status <= 999:
             raise ValueError(f"invalid status code {status}")
         try:
-            phrase = HTTPStatus(status).phrase
+            phrase = _PHRASES.get(status) or HTTPStatus(status).phrase
         except ValueError:
             phrase = ""
         # RFC 9112 §4: a 1.1 server answers a 1.0 request with "HTTP/1.1" too.
@@ -57,8 +64,9 @@ _CHECKED_MAX = 256  # pairs remembered (~35 KiB at most; Content-Length values v
 
 
 # Whole heads by (status, HEAD?, version, keep-alive, *fields): the head
-# without `extra`, and what write_response_head decided about it.
-_heads: dict[tuple, tuple[bytes, "Framing", int | None, bool]] = {}
+# without `extra`, what write_response_head decided about it, and the
+# singleton fields the caller set itself.
+_heads: dict[tuple, tuple[bytes, "Framing", int | None, bool, tuple]] = {}
 _HEADS_MAX = 32  # heads remembered (Content-Length values vary): then start over
 
 
@@ -88,13 +96,17 @@ def write_response_head(
     A `content-length` given by the caller frames the body; otherwise an
     HTTP/1.1 client gets `transfer-encoding: chunked` and an HTTP/1.0 client
     a body delimited by close. HEAD, 1xx, 204 and 304 responses have no body
-    (HEAD keeps the headers a GET would get, Content-Length included).
+    (HEAD keeps the headers a GET would get, Content-Length included); a
+    caller's Content-Length in a 1xx or 204 response is dropped (RFC 9110
+    §8.6 forbids it, and frameworks add it), and a 205 gets
+    `content-length: 0` and no body (§15.3.6).
     `keep_alive=False` (or a 1.0 body delimited by close) adds
     `connection: close`; a kept-alive HTTP/1.0 client gets
     `connection: keep-alive`. Names and values are checked (no response
     splitting); a caller's `transfer-encoding` is replaced by our framing.
     `extra` is header lines the caller checked once (e.g. its own `server`
-    and `date` fields, each ending in CRLF), added as they are.
+    and `date` fields, each ending in CRLF), added as they are, except a
+    `date` or `server` line when `headers` has that field already.
     Raises ValueError on invalid input.
     """
     # Apps answer with the same few heads again and again: a head seen
@@ -107,12 +119,16 @@ def write_response_head(
         cacheable = False
     else:
         if seen is not None:
-            prefix, framing, content_length, keep_alive = seen
+            prefix, framing, content_length, keep_alive, own = seen
+            if own and extra:
+                extra = _without(extra, own)
             return _new_tuple(ResponseHead, (prefix + extra + b"\r\n", framing, content_length, keep_alive))
         cacheable = True
     lines = [status_line(status, http_version)]
     content_length = None
     close_listed = False
+    own = ()
+    bodiless = status < 200 or status in (204, 205, 304)
     for name, value in key[4:]:
         # Apps send the same fields again and again: each (name, value) pair
         # is checked once, and its lower-cased name remembered.
@@ -130,15 +146,21 @@ def write_response_head(
             if content_length is not None or not value.isdigit():
                 raise ValueError(f"invalid or repeated content-length {value!r}")
             content_length = int(value)
-        elif lname == b"connection" and b"close" in value.lower():
+            if bodiless and status != 304:  # 304: the length of the GET it stands for
+                continue
+        elif lname == b"connection" and b"close" in _tokens(value):
             keep_alive = False
             close_listed = True
+        elif lname in _SINGLETONS:
+            own += (lname,)
         lines += (name, b": ", value, b"\r\n")
-    if status < 200 or status in (204, 304):
-        # RFC 9110 §8.6: no Content-Length in 1xx and 204 responses.
-        if content_length is not None and (status < 200 or status == 204):
-            raise ValueError(f"content-length not allowed in a {status} response")
+    if bodiless:
         framing = Framing.NONE
+        if status == 205:
+            content_length = 0
+            lines.append(b"content-length: 0\r\n")  # else an HTTP/1.1 body would run to the close
+        elif status != 304:
+            content_length = None
     elif request_method == b"HEAD":
         framing = Framing.NONE
     elif content_length is not None:
@@ -158,8 +180,21 @@ def write_response_head(
     if cacheable:
         if len(_heads) >= _HEADS_MAX:
             _heads.clear()
-        _heads[key] = (prefix, framing, content_length, keep_alive)
+        _heads[key] = (prefix, framing, content_length, keep_alive, own)
+    if own and extra:
+        extra = _without(extra, own)
     return _new_tuple(ResponseHead, (prefix + extra + b"\r\n", framing, content_length, keep_alive))
+
+
+def _tokens(value: bytes) -> list[bytes]:
+    """The lower-cased tokens of a comma-separated field value."""
+    return [token.strip() for token in value.lower().split(b",")]
+
+
+def _without(extra: bytes, names: tuple) -> bytes:
+    """`extra`'s lines but those naming one of `names`."""
+    kept = [line for line in extra.split(b"\r\n") if line and line.split(b":", 1)[0].lower() not in names]
+    return b"".join(line + b"\r\n" for line in kept)
 
 
 def chunk(data: bytes) -> bytes:

@@ -20,12 +20,14 @@ CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 BODY_HIGH_WATER = 65536
 
 
-def plain_response(status: int, text: bytes, keep_alive: bool = False) -> bytes:
-    """A small text/plain response written by the server itself (errors, 503)."""
+def plain_response(status: int, text: bytes, extra: bytes = b"") -> bytes:
+    """A small text/plain response written by the server itself (errors,
+    503), after which it closes; `extra`: its `server` and `date` lines."""
     head = write_response_head(
         status,
         [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"%d" % len(text))],
-        keep_alive=keep_alive,
+        keep_alive=False,
+        extra=extra,
     )
     return head.data + text
 
@@ -130,8 +132,11 @@ class RequestCycle:
         if kind == "http.response.start":
             if self.started:
                 raise RuntimeError("http.response.start sent twice")
+            status = message["status"]
+            if not 200 <= status <= 599:  # ASGI has no interim (1xx) responses
+                raise RuntimeError(f"http.response.start with status {status}: a final status is 200..599")
             self.started = True
-            self.status = message["status"]
+            self.status = status
             self.response_headers = message.get("headers", ())
             self.trailers = bool(message.get("trailers", False))
             return
@@ -161,9 +166,11 @@ class RequestCycle:
             raise RuntimeError(f"unexpected ASGI message {kind!r}")
 
     def _head(self) -> bytes:
+        # A request body still on its way when the answer starts may never be
+        # read (the app need not): the response says the connection closes.
         head = write_response_head(self.status, self.response_headers, request_method=self.method,
                                    http_version=self.http_version,
-                                   keep_alive=self.keep_alive and not self.server.draining,
+                                   keep_alive=self.keep_alive and self.body_done and not self.server.draining,
                                    extra=self.server.extra_fields())
         self.framing = head.framing
         self.length = head.content_length
@@ -295,6 +302,6 @@ class RequestCycle:
         self.keep_alive = False
         self.framing = Framing.LENGTH
         self.head_written = True
-        self._write(plain_response(500, b"Internal Server Error"))
+        self._write(plain_response(500, b"Internal Server Error", self.server.extra_fields()))
         self.complete = True
         self.server.done(self, False)

@@ -26,7 +26,7 @@ IDLE_TRIM_DELAY = 30.0
 BATCH_MAX = 16384  # responses up to this size wait for the end of the loop iteration
 _ERROR_TEXT = {400: b"Bad Request", 408: b"Request Timeout", 413: b"Content Too Large",
                414: b"URI Too Long", 431: b"Request Header Fields Too Large", 501: b"Not Implemented",
-               505: b"HTTP Version Not Supported"}
+               503: b"Service Unavailable", 505: b"HTTP Version Not Supported"}
 
 
 def engine_config(options: dict) -> EngineConfig:
@@ -238,13 +238,20 @@ class Server:
             if cycle.head_written:
                 self.engine.close(handle, True)
                 return
-        self.engine.write(handle, plain_response(status, _ERROR_TEXT.get(status, b"Bad Request")))
+        self.refuse(handle, status)
+
+    def refuse(self, handle: int, status: int) -> None:
+        """Answer with the server's own error response and close."""
+        self.engine.write(handle, plain_response(status, _ERROR_TEXT.get(status, b"Bad Request"), self.extra_fields()))
         self.engine.close(handle)
 
     def _on_head(self, handle: int, head) -> None:
         if self.limit and len(self.cycles) >= self.limit:
-            self.engine.write(handle, plain_response(503, b"Service Unavailable"))
-            self.engine.close(handle)
+            self.refuse(handle, 503)
+            return
+        if head.method == b"CONNECT":
+            # A tunnel (RFC 9110 §9.3.6) is a proxy's job, and ASGI has none.
+            self.refuse(handle, 501)
             return
         scope = self.scope(handle, head)
         cycle = RequestCycle(self, handle, scope, head)

@@ -112,6 +112,11 @@ async def app(scope, receive, send):
         half = len(body) // 2
         await send({"type": "http.response.body", "body": kind(body[:half]), "more_body": True})
         await send({"type": "http.response.body", "body": kind(body[half:])})
+    elif path == "/answer":  # ?STATUS&name:value...: that status and those fields, body b"x"
+        status, *fields = (scope["query_string"] or b"200").split(b"&")
+        headers = [tuple(field.split(b":", 1)) for field in fields]
+        await send({"type": "http.response.start", "status": int(status), "headers": headers})
+        await send({"type": "http.response.body", "body": b"x"})
     elif path == "/slow":
         await asyncio.sleep(float(scope["query_string"] or b"1"))
         await respond(send, 200, b"slow done")
