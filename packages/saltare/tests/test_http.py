@@ -304,6 +304,12 @@ def test_an_answer_before_the_body_arrived_says_close(server, raw):
     assert b"100 Continue" not in data and data.endswith(b"hello")
 
 
+def test_a_head_ending_in_a_bare_lf_is_refused_at_once(server, raw):
+    for request in (b"GET / HTTP/1.1\r\nhost: x\r\n\n", b"GET / HTTP/1.1\r\nhost: x\nx-a: 1\n\n"):
+        data = raw(server.port, request)  # before: nothing until the header timeout closed it
+        assert data.startswith(b"HTTP/1.1 400 ") and b"connection: close" in data
+
+
 def test_http_1_0_response_is_closed(server, raw):
     data = raw(server.port, b"GET /stream HTTP/1.0\r\n\r\n")
     assert data.startswith(b"HTTP/1.1 200") and b"connection: close" in data

@@ -156,6 +156,24 @@ def _framing(headers, minor: int, max_body: int | None) -> tuple[int | None, boo
     return content_length, bool(codings)
 
 
+# The end of a head or trailer section (RULES.md): with CRLF line ends the
+# CR LF CR LF; a section ending in a bare LF ends too, and fails BARE_LF
+# when its lines are read.
+_SECTION_END = re.compile(rb"\n\r?\n")
+
+
+def _field_block(buf: bytearray, start: int, end: int) -> bytes:
+    """The field lines of the section buf[start:end] as parse_fields takes
+    them (each ending in CRLF): without the final empty line, or, when a
+    bare LF ends a line, all of it (refused as BARE_LF)."""
+    block = bytes(buf[start:end])
+    if block == b"\r\n":
+        return b""
+    if block.endswith(b"\r\n\r\n"):
+        return block[:-2]
+    return block + b"\r\n"
+
+
 class HeadParser:
     __slots__ = ("_limits",)
 
@@ -168,8 +186,8 @@ class HeadParser:
         start = 0
         while start + 2 <= window and buf.startswith(b"\r\n", start):  # RFC 9112 §2.2: skip empty lines
             start += 2
-        end = buf.find(b"\r\n\r\n", max(start, last_len - 3), window)
-        if end == -1:
+        found = _SECTION_END.search(buf, max(start, last_len - 3), window)
+        if found is None:
             try:
                 _request_line(buf, start, window, limits.max_target_bytes)
             except _Incomplete:
@@ -177,9 +195,9 @@ class HeadParser:
             if len(buf) >= limits.max_head_bytes:
                 raise ProtocolError(E.HEAD_TOO_LARGE)
             return None
-        head_len = end + 4
+        head_len = found.end()
         method, target, path, query, minor, line_end = _request_line(buf, start, head_len, limits.max_target_bytes)
-        headers = parse_fields(bytes(buf[line_end : head_len - 2]), limits.max_headers)
+        headers = parse_fields(_field_block(buf, line_end, head_len), limits.max_headers)
         return self._request(method, target, path, query, minor, headers), head_len
 
     def _request(self, method, target, path, query, minor, headers) -> Request:
@@ -326,14 +344,14 @@ class ChunkedDecoder:
         if buf.startswith(b"\r\n", start) and limits.max_trailer_bytes >= 2:
             return (), 2
         window = min(len(buf), start + limits.max_trailer_bytes)
-        end = buf.find(b"\r\n\r\n", max(start, start + self._last_len - 3), window)
-        if end == -1:
+        found = _SECTION_END.search(buf, max(start, start + self._last_len - 3), window)
+        if found is None:
             if len(buf) - start >= limits.max_trailer_bytes:
                 raise ProtocolError(E.TRAILERS_TOO_LARGE)
             self._last_len = len(buf) - start
             return None, 0
-        length = end + 4 - start
-        return tuple(parse_fields(bytes(buf[start : end + 2]), limits.max_headers)), length
+        end = found.end()
+        return tuple(parse_fields(_field_block(buf, start, end), limits.max_headers)), end - start
 
 
 class RequestParser(_parser.RequestParser):

@@ -172,13 +172,14 @@ int saltare_http1__scan_fields(char *buf, size_t pos, size_t end,
 size_t saltare_http1__find_blank_line(const char *buf, size_t from,
                                       size_t end)
 {
-    size_t i = from + 3;
+    size_t i = from + 1; /* the earliest second LF: LF LF at `from` */
     while (i < end) {
         const char *lf = memchr(buf + i, '\n', end - i);
         if (lf == NULL)
             return 0;
         i = (size_t)(lf - buf);
-        if (buf[i - 1] == '\r' && buf[i - 2] == '\n' && buf[i - 3] == '\r')
+        if (buf[i - 1] == '\n' ||
+            (i >= from + 2 && buf[i - 1] == '\r' && buf[i - 2] == '\n'))
             return i + 1;
         i++;
     }

@@ -59,8 +59,10 @@ int saltare_http1__scan_fields(char *buf, size_t pos, size_t end,
                                saltare_http1_header_t *headers,
                                sh1_fields_t *res);
 
-/* Index just past the first CR LF CR LF lying wholly in buf[from..end), or
- * 0 when there is none. */
+/* Index just past the first LF LF or LF CR LF (with CRLF line ends, the
+ * CR LF CR LF) lying wholly in buf[from..end), or 0 when there is none.
+ * A section ending in a bare LF is complete too, so that its lines are
+ * checked (BARE_LF) at once rather than when a timeout or limit strikes. */
 size_t saltare_http1__find_blank_line(const char *buf, size_t from,
                                       size_t end);
 

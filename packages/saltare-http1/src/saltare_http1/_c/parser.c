@@ -68,9 +68,10 @@ static int parse_from_start(char *buf, size_t end, int at_limit,
     if (r == SH1_FIELDS_MORE)
         return not_yet(head, at_limit);
     if (r == SH1_FIELDS_ERROR) {
-        /* The blank line cannot come before the bad line's start: every
-         * earlier line ended in a plain CRLF and none was empty. */
-        if (saltare_http1__find_blank_line(buf, f.pos, end) == 0)
+        /* The end of the head cannot start before the LF that ends the
+         * line before the bad one: every earlier line ended in a plain CRLF
+         * and none was empty. */
+        if (saltare_http1__find_blank_line(buf, f.pos - 1, end) == 0)
             return not_yet(head, at_limit);
         return fail(head, f.error);
     }

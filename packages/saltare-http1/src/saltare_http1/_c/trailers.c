@@ -11,7 +11,8 @@
 #include "fields.h"
 
 /* Length of the section if it ends in buf[0..end): either the lone CRLF
- * of an empty section or the first CR LF CR LF. 0 when not there yet;
+ * of an empty section or the first LF LF or LF CR LF (a bare LF in it is
+ * then BARE_LF). 0 when not there yet;
  * searching resumes three bytes before what an earlier call saw. */
 static size_t find_section_end(const char *buf, size_t end, size_t seen)
 {
