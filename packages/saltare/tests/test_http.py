@@ -386,6 +386,66 @@ def test_proxy_headers_from_trusted_peer(serve):
     assert scope["scheme"] == "https"
 
 
+def test_proxy_headers_from_an_untrusted_peer_are_ignored(serve):
+    served = serve("testapps:app", "--app-dir", "tests/apps", "--proxy-headers", "--forwarded-allow-ips", "10.0.0.1")
+    scope = httpx.get(served.url + "/scope", timeout=WAIT,
+                      headers={"x-forwarded-for": "203.0.113.7", "x-forwarded-proto": "https"}).json()
+    assert scope["client"][0] == "127.0.0.1" and scope["scheme"] == "http"
+
+
+def closed_within(sock: socket.socket, seconds: float) -> bool:
+    """Whether the server closes the connection before `seconds` pass (what
+    arrives before the close is read and dropped)."""
+    sock.settimeout(seconds)
+    try:
+        while sock.recv(65536):
+            pass
+    except TimeoutError:
+        return False
+    except ConnectionResetError:
+        pass
+    return True
+
+
+def test_keep_alive_and_body_timeouts_close_in_time(serve):
+    # The defaults (5 s, 30 s) would outlast the 3 s the client waits.
+    served = serve("testapps:app", "--app-dir", "tests/apps", "--timeout-keep-alive", "0.3", "--body-timeout", "0.3")
+    with socket.create_connection(("127.0.0.1", served.port), timeout=WAIT) as idle:
+        idle.sendall(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+        assert closed_within(idle, 3.0)
+    with socket.create_connection(("127.0.0.1", served.port), timeout=WAIT) as stalled:
+        stalled.sendall(b"POST /upload HTTP/1.1\r\nhost: x\r\ncontent-length: 10\r\n\r\nabc")
+        assert closed_within(stalled, 3.0)
+
+
+def test_max_connections_per_ip(serve):
+    served = serve("testapps:app", "--app-dir", "tests/apps", "--max-connections-per-ip", "1")
+    with socket.create_connection(("127.0.0.1", served.port), timeout=WAIT) as first:
+        first.sendall(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+        assert first.recv(4096).startswith(b"HTTP/1.1 200")
+        with socket.create_connection(("127.0.0.1", served.port), timeout=WAIT) as second:
+            assert closed_within(second, WAIT)  # accepted and closed at once
+    assert httpx.get(served.url + "/", timeout=WAIT).text == "hello"  # the first one has gone
+
+
+def test_write_timeout_cuts_off_a_client_that_never_reads(serve):
+    served = serve("testapps:app", "--app-dir", "tests/apps", "--write-timeout", "0.5")
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.settimeout(WAIT)
+        sock.connect(("127.0.0.1", served.port))
+        sock.sendall(b"GET /big?268435456 HTTP/1.1\r\nhost: x\r\n\r\n")
+        time.sleep(2.0)  # not reading: the server's writes make no progress
+        received = 0
+        try:
+            while piece := sock.recv(1 << 20):
+                received += len(piece)
+        except ConnectionResetError:
+            pass
+    assert received < 268435456
+    assert httpx.get(served.url + "/", timeout=WAIT).text == "hello"
+
+
 def test_access_log_line(serve):
     served = serve("testapps:app", "--app-dir", "tests/apps", "--access-log", "--no-server-header", "--no-date-header")
     response = httpx.get(served.url + "/scope?q=1", timeout=WAIT)

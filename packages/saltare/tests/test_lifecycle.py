@@ -99,6 +99,23 @@ def test_second_signal_exits_at_once(serve):
         assert served.wait_exit() == 1
 
 
+def test_lifespan_on_requires_it_and_off_skips_it(serve):
+    served = serve("testapps:no_lifespan", *APP, "--lifespan", "on", ready=False)
+    assert served.wait_exit() == 3
+    served = serve("testapps:failing_startup", *APP, "--lifespan", "off")  # its startup would fail
+    assert httpx.get(served.url + "/", timeout=WAIT).status_code == 500  # served: it answers nothing
+
+
+def test_workers_0_is_one_per_cpu_and_log_level_quiets_the_start(serve):
+    served = serve("testapps:app", *APP, "--workers", "0")
+    count = os.cpu_count()
+    assert f"({count} worker{'s' if count != 1 else ''}," in served.output()
+    assert len(worker_pids(served, count)) == count
+    quiet = serve("testapps:app", *APP, "--log-level", "warning")
+    assert httpx.get(quiet.url + "/", timeout=WAIT).text == "hello"
+    assert "serving on" not in quiet.output()
+
+
 def test_lifespan_auto_tolerates_apps_without_it(serve):
     served = serve("testapps:no_lifespan", *APP)
     assert httpx.get(served.url + "/", timeout=WAIT).text == "no lifespan here"
