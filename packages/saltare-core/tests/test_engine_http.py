@@ -8,7 +8,7 @@ import struct
 import httpx
 
 from saltare_core import events
-from saltare_core.config import EngineConfig
+from saltare_core.config import EngineConfig, Http1Limits
 
 
 def split_responses(data: bytes) -> list[bytes]:
@@ -88,6 +88,32 @@ def test_malformed_request_gets_its_status_and_close(serve, pump, recv_until):
     error = next(e for e in seen if e.kind == events.ERROR)
     assert (error.value, error.info) == (400, 19)  # DUPLICATE_CONTENT_LENGTH
     assert data.startswith(b"HTTP/1.1 400 ")
+
+
+def test_a_close_with_the_request_unread_lingers_instead_of_resetting(serve, pump, recv_until):
+    engine, listener, app = serve(EngineConfig(http1_limits=Http1Limits(max_body_bytes=1024)))
+    with socket.create_connection(listener.getsockname()) as client:
+        client.settimeout(10)
+        client.sendall(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1000000\r\n\r\n" + b"x" * 4096)
+        pump(engine, lambda s: any(e.kind == events.ERROR for e in s), app.handle)
+        # Closed at once, what the client still sends would meet a reset.
+        for _ in range(16):
+            client.sendall(b"x" * 65536)
+            pump(engine, lambda s: True)
+        client.shutdown(socket.SHUT_WR)
+        data = recv_until(client, lambda d: False)
+        pump(engine, lambda s: engine.stats()["connections"] == 0)  # the client's EOF ended the linger
+    assert data.startswith(b"HTTP/1.1 413 ") and data.endswith(b"\r\n\r\n")
+
+
+def test_a_linger_ends_when_its_time_is_up(serve, pump, recv_until):
+    engine, listener, app = serve()
+    with socket.create_connection(listener.getsockname()) as client:
+        client.sendall(b"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nmore")
+        pump(engine, lambda s: any(e.kind == events.ERROR for e in s), app.handle)
+        assert recv_until(client, lambda d: False).startswith(b"HTTP/1.1 400 ")  # then EOF: closed for writing
+        # The client neither sends nor closes: the slot is freed once the linger's time is up.
+        pump(engine, lambda s: engine.stats()["connections"] == 0)
 
 
 def test_keep_alive_with_httpx(thread_server):

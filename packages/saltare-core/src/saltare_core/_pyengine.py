@@ -12,8 +12,8 @@ from ._errors import FULL, STATE, raise_for
 from ._pyaccept import ROOM_EVENTS, Acceptor
 from ._pyio import (
     CF_BROKEN, CF_KNOWN, CF_NO_REUSE, CF_PAUSED, CF_PEEKED, CF_PENDING, CF_SERVED, ST_BODY_CHUNK, ST_BODY_CL,
-    ST_CLOSING, ST_ERROR, ST_FREE, ST_HANDSHAKE, ST_HEAD, ST_IDLE, ST_RAW, ST_RESPONDING, ST_TRAILERS, TF_HOLD,
-    TF_MORE, ConnIO, all_sent,
+    CF_LINGER, ST_CLOSING, ST_ERROR, ST_FREE, ST_HANDSHAKE, ST_HEAD, ST_IDLE, ST_LINGER, ST_RAW, ST_RESPONDING,
+    ST_TRAILERS, TF_HOLD, TF_MORE, ConnIO, all_sent,
 )
 from ._pypool import LARGE, SIZES, SMALL, Pool
 from ._pyratelimit import RateLimiter
@@ -24,7 +24,9 @@ from .counters import OPEN, TIMEOUTS, SharedCounters
 from .events import CLOSED, STOPPED, TIMER, CloseReason, Event
 
 R = CloseReason
-_READING = {ST_IDLE, ST_HEAD, ST_BODY_CL, ST_BODY_CHUNK, ST_TRAILERS, ST_RAW, ST_HANDSHAKE}
+_READING = {ST_IDLE, ST_HEAD, ST_BODY_CL, ST_BODY_CHUNK, ST_TRAILERS, ST_RAW, ST_HANDSHAKE, ST_LINGER}
+# Where the client may still be sending when the caller closes (_c/ops.c).
+_UNREAD = {ST_ERROR, ST_HEAD, ST_BODY_CL, ST_BODY_CHUNK, ST_TRAILERS}
 _BODY = {ST_BODY_CL, ST_BODY_CHUNK, ST_TRAILERS}
 _STAT_NAMES = (
     "connections", "small_buffers", "small_in_use", "small_resident", "large_buffers",
@@ -175,7 +177,9 @@ class Engine(ConnIO, Acceptor, TransportIO):
             c.read_deadline = 0  # the keep-alive wait starts when the response is sent (_pyio)
         elif c.read_deadline and now >= c.read_deadline:
             reason = R.BODY_TIMEOUT
-            if c.state == ST_IDLE:
+            if c.state == ST_LINGER:
+                reason = R.LOCAL  # the linger ran its time: no timeout to count
+            elif c.state == ST_IDLE:
                 reason = R.KEEPALIVE_TIMEOUT if c.flags & CF_SERVED else R.HEADER_TIMEOUT
             elif c.state == ST_HEAD:
                 reason = R.HEADER_TIMEOUT
@@ -436,7 +440,12 @@ class Engine(ConnIO, Acceptor, TransportIO):
         c = self._get(handle)
         if c is None:
             return False
-        if abort or all_sent(c):
+        if abort:
+            self._close_conn(c, R.LOCAL)
+            return True
+        if self._transport is None and (c.buf or c.state in _UNREAD):
+            c.flags |= CF_LINGER
+        if all_sent(c) and not c.flags & CF_LINGER:
             self._close_conn(c, R.LOCAL)
             return True
         c.state = ST_CLOSING
@@ -445,6 +454,9 @@ class Engine(ConnIO, Acceptor, TransportIO):
         c.read_deadline = 0
         self._pending_remove(c)
         self._release_buf(c)
+        if all_sent(c):
+            self._close_flushed(c)
+            return True
         self._update_interest(c)
         self._rearm(c)
         return True

@@ -2,6 +2,7 @@
 _c/conn.c and _c/wqueue.c)."""
 
 import os
+import socket
 
 from ._errors import BUSY, FULL, STALE, STATE, raise_for
 from ._pypool import LARGE, SIZES, SMALL
@@ -10,9 +11,11 @@ from .events import BODY, DRAINED, END, ERROR, HEAD, RAW, CloseReason
 
 R = CloseReason
 (ST_FREE, ST_IDLE, ST_HEAD, ST_BODY_CL, ST_BODY_CHUNK, ST_TRAILERS, ST_RESPONDING, ST_ERROR, ST_RAW,
- ST_CLOSING, ST_HANDSHAKE) = range(11)
+ ST_CLOSING, ST_HANDSHAKE, ST_LINGER) = range(12)
 CF_KNOWN, CF_PAUSED, CF_HIGH, CF_SERVED, CF_NO_REUSE, CF_PENDING, CF_BROKEN = 1, 2, 4, 8, 16, 32, 64
 CF_PEEKED = 128  # pipelined bytes seen while not reading: stop watching for EOF
+CF_LINGER = 256  # closing with input unread: linger once flushed
+LINGER = 2.0  # seconds a lingering connection drops what the client still sends (_c/engine_int.h)
 # Transport flags (Conn.tflags), always 0 with the plain transport (as in engine_int.h).
 TF_MORE, TF_WANT_WRITE, TF_HOLD = 1, 2, 4
 IOV_BATCH = 16
@@ -135,7 +138,42 @@ class ConnIO:
             c.cls = LARGE
         return True
 
+    def _linger_readable(self, c) -> None:
+        """ST_LINGER: drop what the client still sends; its EOF (or an
+        error) ends the linger. A few reads per wake-up, as in C."""
+        for _ in range(16):
+            try:
+                if not c.sock.recv(4096):
+                    break
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                break
+        else:
+            return
+        self._close_conn(c, R.LOCAL)
+
+    def _close_flushed(self, c) -> None:
+        """A local close, flushed: linger (CF_LINGER) or close."""
+        if not c.flags & CF_LINGER:
+            self._close_conn(c, R.LOCAL)
+            return
+        try:
+            c.sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            self._close_conn(c, R.LOCAL)
+            return
+        c.state = ST_LINGER
+        c.flags &= ~CF_PAUSED
+        c.write_deadline = 0
+        self._set_read_deadline(c, LINGER)
+        self._update_interest(c)
+        self._rearm(c)
+
     def _readable(self, c) -> None:
+        if c.state == ST_LINGER:
+            self._linger_readable(c)
+            return
         if not self._make_room(c):
             return
         if self._transport is not None:
@@ -238,7 +276,7 @@ class ConnIO:
                 self._emit(DRAINED, c, b"", c.pending)
         if all_sent(c):
             if c.state == ST_CLOSING:
-                self._close_conn(c, R.LOCAL)
+                self._close_flushed(c)
                 return
             if c.state == ST_IDLE:  # the keep-alive wait starts once the response is out
                 self._set_read_deadline(c, self.config.keepalive_timeout)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <unistd.h>
 
 static void consume(sc_conn_t *c, uint32_t n)
 {
@@ -284,8 +285,29 @@ static void transport_readable(saltare_core_engine_t *e, sc_conn_t *c)
     sc_update_interest(e, c); /* also queues a T_MORE re-read while reading */
 }
 
+/* ST_LINGER: drop what the client still sends; its EOF (or an error)
+ * ends the linger. A few reads per wake-up, so one client cannot hold the
+ * poll. */
+static void linger_readable(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    char sink[4096];
+    for (int i = 0; i < 16; i++) {
+        ssize_t n = read(c->fd, sink, sizeof(sink));
+        if (n > 0)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            return;
+        sc_close_conn(e, c, SALTARE_CORE_CLOSE_LOCAL);
+        return;
+    }
+}
+
 void sc_conn_readable(saltare_core_engine_t *e, sc_conn_t *c)
 {
+    if (c->state == ST_LINGER) {
+        linger_readable(e, c);
+        return;
+    }
     /* While the request is with the caller (sc_reading_ahead), bytes are
      * kept for finish() within the buffer the connection has. */
     int ahead = c->state == ST_RESPONDING;

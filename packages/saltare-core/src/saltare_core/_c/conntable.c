@@ -6,6 +6,7 @@
 
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 uint64_t sc_handle(const saltare_core_engine_t *e, const sc_conn_t *c)
@@ -86,6 +87,22 @@ void sc_release_rbuf(saltare_core_engine_t *e, sc_conn_t *c)
     c->rbuf = NULL;
     c->rlen = 0;
     sc_arm_sweep(e);
+}
+
+void sc_close_flushed(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    if (!(c->flags & CF_LINGER) || shutdown(c->fd, SHUT_WR) != 0) {
+        sc_close_conn(e, c, SALTARE_CORE_CLOSE_LOCAL);
+        return;
+    }
+    /* The client reads the response, then EOF; what it still sends is
+     * read and dropped until its EOF or SC_LINGER_MS have passed. */
+    c->state = ST_LINGER;
+    c->flags &= (uint8_t)~CF_PAUSED;
+    c->write_deadline = 0;
+    sc_set_read_deadline(e, c, SC_LINGER_MS);
+    sc_update_interest(e, c);
+    sc_rearm(e, c);
 }
 
 void sc_close_conn(saltare_core_engine_t *e, sc_conn_t *c, uint32_t reason)

@@ -127,7 +127,9 @@ static void fire(void *ctx, sc_tnode_t *node)
         c->read_deadline = 0;
     } else if (c->read_deadline && now >= c->read_deadline) {
         uint32_t reason = SALTARE_CORE_CLOSE_BODY_TIMEOUT;
-        if (c->state == ST_IDLE)
+        if (c->state == ST_LINGER)
+            reason = SALTARE_CORE_CLOSE_LOCAL; /* the linger ran its time: no timeout to count */
+        else if (c->state == ST_IDLE)
             reason = (c->flags & CF_SERVED) ? SALTARE_CORE_CLOSE_KEEPALIVE_TIMEOUT
                                             : SALTARE_CORE_CLOSE_HEADER_TIMEOUT;
         else if (c->state == ST_HEAD)

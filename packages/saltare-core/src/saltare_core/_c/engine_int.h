@@ -20,8 +20,16 @@ enum {
     ST_ERROR,      /* malformed request reported; waiting for close() */
     ST_RAW,        /* bytes delivered as they come */
     ST_CLOSING,    /* close() called: flushing, then closed */
-    ST_HANDSHAKE   /* the transport's handshake runs; the caller does not know it */
+    ST_HANDSHAKE,  /* the transport's handshake runs; the caller does not know it */
+    ST_LINGER      /* closed for writing with input unread: dropping it until EOF */
 };
+
+/* How long a connection closed with its request's input unread keeps
+ * reading (and dropping) what the client still sends before it is closed
+ * (RFC 9112 §9.6). Closing at once would reset it, and a reset can destroy
+ * the response (the 400 or 413 that explains the close) before the client
+ * has read it. */
+#define SC_LINGER_MS 2000u
 
 /* Connection flags. */
 #define CF_KNOWN 0x01u      /* the caller was told of it: report its close */
@@ -34,6 +42,7 @@ enum {
 #define CF_NO_REUSE 0x10u   /* lifetime over: close instead of keep-alive */
 #define CF_PENDING 0x20u    /* on the pending list */
 #define CF_BROKEN 0x40u     /* a write failed: close at the next poll */
+#define CF_LINGER 0x80u     /* closing with input unread: linger once flushed */
 
 /* Transport flags (sc_conn_t.tflags), always 0 with the plain transport. */
 #define TF_MORE 0x01u       /* recv said T_MORE: plaintext waits inside the transport */
@@ -136,7 +145,7 @@ static inline int sc_reading(const sc_conn_t *c)
 {
     return c->state == ST_IDLE || c->state == ST_HEAD || c->state == ST_BODY_CL ||
            c->state == ST_BODY_CHUNK || c->state == ST_TRAILERS || c->state == ST_RAW ||
-           c->state == ST_HANDSHAKE;
+           c->state == ST_HANDSHAKE || c->state == ST_LINGER;
 }
 
 /* While its request is with the caller, a plain connection keeps EPOLLIN
@@ -161,6 +170,8 @@ void sc_pending_add(saltare_core_engine_t *e, sc_conn_t *c);
 void sc_pending_remove(saltare_core_engine_t *e, sc_conn_t *c);
 void sc_update_interest(saltare_core_engine_t *e, sc_conn_t *c);
 void sc_close_conn(saltare_core_engine_t *e, sc_conn_t *c, uint32_t reason);
+/* A local close, flushed: lingers (CF_LINGER) or closes. */
+void sc_close_flushed(saltare_core_engine_t *e, sc_conn_t *c);
 void sc_release_rbuf(saltare_core_engine_t *e, sc_conn_t *c);
 
 /* deadlines.c */

@@ -36,12 +36,23 @@ int saltare_core_engine_close(saltare_core_engine_t *e, uint64_t handle, int abo
     sc_conn_t *c = sc_conn_get(e, handle);
     if (!c)
         return SALTARE_CORE_STALE;
-    if (abort || sc_all_sent(c)) {
+    if (abort) {
+        sc_close_conn(e, c, SALTARE_CORE_CLOSE_LOCAL);
+        return 0;
+    }
+    /* The client may still be sending: a request cut short by an error, a
+     * body not read to its end, pipelined bytes. (A transport ends its
+     * stream its own way: plain connections only.) */
+    if (!e->tstates && (c->rlen || c->state == ST_ERROR || c->state == ST_HEAD ||
+                        c->state == ST_BODY_CL || c->state == ST_BODY_CHUNK ||
+                        c->state == ST_TRAILERS))
+        c->flags |= CF_LINGER;
+    if (sc_all_sent(c) && !(c->flags & CF_LINGER)) {
         sc_close_conn(e, c, SALTARE_CORE_CLOSE_LOCAL);
         return 0;
     }
     /* Flush first. The handle goes stale now; the slot lives until the
-     * queue is sent or the write deadline passes. */
+     * queue is sent (then lingers or closes) or the write deadline passes. */
     c->state = ST_CLOSING;
     c->flags &= (uint8_t)~CF_KNOWN;
     c->gen++;
@@ -49,6 +60,10 @@ int saltare_core_engine_close(saltare_core_engine_t *e, uint64_t handle, int abo
     sc_pending_remove(e, c);
     sc_release_rbuf(e, c);
     c->interest = 0xff; /* force the MOD: the token carries the new generation */
+    if (sc_all_sent(c)) {
+        sc_close_flushed(e, c);
+        return 0;
+    }
     sc_update_interest(e, c);
     sc_rearm(e, c);
     return 0;

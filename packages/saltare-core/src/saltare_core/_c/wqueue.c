@@ -200,7 +200,7 @@ static void after_flush(saltare_core_engine_t *e, sc_conn_t *c)
     }
     if (sc_all_sent(c)) {
         if (c->state == ST_CLOSING) {
-            sc_close_conn(e, c, SALTARE_CORE_CLOSE_LOCAL);
+            sc_close_flushed(e, c);
             return;
         }
         /* The keep-alive wait starts now that the response is out, not at
