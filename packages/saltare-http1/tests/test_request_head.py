@@ -62,6 +62,8 @@ def test_obs_text_allowed_in_values(backend):
         (b"http://example.com/x/y?z=1", "/x/y", b"/x/y", b"z=1"),
         (b"http://example.com", "/", b"/", b""),
         (b"http://example.com?z=1", "/", b"/", b"z=1"),
+        (b"HTTPS://example.com:8443/p", "/p", b"/p", b""),
+        (b"http://[::1]:80/p", "/p", b"/p", b""),
     ],
 )
 def test_path_and_query(backend, target, path, raw_path, query):

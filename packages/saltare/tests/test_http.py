@@ -310,6 +310,16 @@ def test_a_head_ending_in_a_bare_lf_is_refused_at_once(server, raw):
         assert data.startswith(b"HTTP/1.1 400 ") and b"connection: close" in data
 
 
+def test_absolute_form_targets(server, raw):
+    data = raw(server.port, b"GET http://other.example:8080/scope/x?q=1 HTTP/1.1\r\nhost: evil\r\nconnection: close\r\n\r\n")
+    scope = json.loads(data.partition(b"\r\n\r\n")[2])
+    assert scope["raw_path"] == "/scope/x" and scope["query_string"] == "q=1"
+    assert dict(scope["headers"])["host"] == "other.example:8080"  # the target's, not the field's
+    for target in (b"http:///scope", b"http:scope", b"mailto:a@b", b"example.com:443/scope", b"http://u@h/scope"):
+        data = raw(server.port, b"GET %s HTTP/1.1\r\nhost: x\r\n\r\n" % target)
+        assert data.startswith(b"HTTP/1.1 400 "), target
+
+
 def test_http_1_0_response_is_closed(server, raw):
     data = raw(server.port, b"GET /stream HTTP/1.0\r\n\r\n")
     assert data.startswith(b"HTTP/1.1 200") and b"connection: close" in data

@@ -102,15 +102,20 @@ def _split_target(method: bytes, target: bytes) -> tuple[bytes, bytes]:
         return target, b""
     if not _SCHEME.match(target):
         raise ProtocolError(E.BAD_TARGET)
-    rest = target[target.index(b":") + 1 :]
-    if rest.startswith(b"//"):
-        authority_end = len(rest)
-        for sep in (b"/", b"?"):
-            found = rest.find(sep, 2)
-            if found != -1:
-                authority_end = min(authority_end, found)
-        rest = rest[authority_end:]
-    path, _, query = rest.partition(b"?")
+    # absolute-form as an origin server takes it (RFC 9112 §3.2.2): an http
+    # or https URI with a non-empty host and no userinfo (RFC 9110 §4.2).
+    scheme, _, rest = target.partition(b":")
+    if scheme.lower() not in (b"http", b"https") or not rest.startswith(b"//"):
+        raise ProtocolError(E.BAD_TARGET)
+    authority_end = len(rest)
+    for sep in (b"/", b"?"):
+        found = rest.find(sep, 2)
+        if found != -1:
+            authority_end = min(authority_end, found)
+    authority = rest[2:authority_end]
+    if not authority or authority[0] == 0x3A or not _HOST.fullmatch(authority):
+        raise ProtocolError(E.BAD_TARGET)
+    path, _, query = rest[authority_end:].partition(b"?")
     return path, query
 
 

@@ -72,6 +72,17 @@ def static_fields(options: dict) -> bytes:
     return head[head.index(b"\r\n") + 2 : -2]
 
 
+def with_target_host(head, headers: list) -> list:
+    """An absolute-form request (`GET http://host/path`): its Host is the
+    target's authority, whatever the Host field says (RFC 9112 §3.2.2), so
+    the app sees that one (the parser made sure it is http(s) with a host)."""
+    target = head.target
+    authority = target[target.index(b"//") + 2 : head.path_off - head.target_off]
+    if any(name == b"host" for name, _ in headers):
+        return [(name, authority if name == b"host" else value) for name, value in headers]
+    return [(b"host", authority), *headers]  # an HTTP/1.0 request may have none
+
+
 def server_address(listener) -> tuple:
     name = listener.getsockname()
     if isinstance(name, str):
@@ -269,6 +280,8 @@ class Server:
         path = percent_decode_path(raw_path)
         root_path = self.root_path
         headers = head.headers
+        if head.path_off != head.target_off:
+            headers = with_target_host(head, headers)
         peer = self.engine.peer(handle)
         client = peer if peer else None
         scheme = "http" if self.tls is None else "https"

@@ -33,6 +33,11 @@ int saltare_http1__parse_request_line(const char *buf, size_t start,
                                       const saltare_http1_limits_t *limits,
                                       sh1_request_line_t *rl);
 
+/* Host = uri-host [ ":" port ] (RFC 9112 §3.2, RFC 3986 §3.2.2): an
+ * IP-literal in brackets or reg-name bytes, then at most five port digits.
+ * The empty value is valid (a Host field may be empty). */
+int saltare_http1__host_is_valid(const unsigned char *v, size_t n);
+
 /* The semantic checks and flags of RULES.md, run once the field lines are
  * known to be valid. Sets head->flags and head->content_length; returns an
  * error code (SALTARE_HTTP1_E_OK when the head is acceptable). */

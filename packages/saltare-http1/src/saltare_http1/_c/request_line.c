@@ -144,6 +144,30 @@ static void split_absolute(const unsigned char *b, size_t colon,
     split_path_query(b, p, t_end, rl);
 }
 
+/* absolute-form as an origin server takes it (RFC 9112 §3.2.2): an http or
+ * https URI (scheme in any case) with an authority whose host is not empty
+ * (RFC 9110 §4.2.1: a recipient MUST reject it) and that has no userinfo
+ * (§4.2.4), by the Host field's grammar. */
+static int http_authority(const unsigned char *b, size_t t, size_t colon,
+                          size_t t_end)
+{
+    static const char https[] = "https";
+    size_t n = colon - t;
+    if (n != 4 && n != 5)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((b[t + i] | 0x20) != https[i])
+            return 0;
+    }
+    size_t a = colon + 3;
+    if (a > t_end || b[colon + 1] != '/' || b[colon + 2] != '/')
+        return 0;
+    size_t p = a;
+    while (p < t_end && b[p] != '/' && b[p] != '?')
+        p++;
+    return p > a && b[a] != ':' && saltare_http1__host_is_valid(b + a, p - a);
+}
+
 /* asterisk-form and authority-form: the path is the whole target and the
  * query is empty, placed at the target's end. */
 static int whole_target_is_path(sh1_request_line_t *rl)
@@ -177,7 +201,7 @@ static int check_target_form(const unsigned char *b, sh1_request_line_t *rl)
         return 1;
     }
     size_t colon = absolute_uri_colon(b, t, t_end);
-    if (colon == 0)
+    if (colon == 0 || !http_authority(b, t, colon, t_end))
         return 0;
     split_absolute(b, colon, t_end, rl);
     return 1;

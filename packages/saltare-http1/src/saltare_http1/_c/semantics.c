@@ -162,10 +162,7 @@ static void summarize(summary_t *s, const unsigned char *b,
     }
 }
 
-/* Host = uri-host [ ":" port ] (RFC 9112 §3.2, RFC 3986 §3.2.2): an
- * IP-literal in brackets or reg-name bytes, then at most five port
- * digits. The empty value is allowed. */
-static int host_is_valid(const unsigned char *v, size_t n)
+int saltare_http1__host_is_valid(const unsigned char *v, size_t n)
 {
     size_t i = 0;
     if (n > 0 && v[0] == '[') {
@@ -220,7 +217,7 @@ static uint32_t check_host(const summary_t *s, const unsigned char *b,
         return http_minor == 1 ? SALTARE_HTTP1_E_MISSING_HOST
                                : SALTARE_HTTP1_E_OK;
     const saltare_http1_header_t *h = &headers[s->host_index];
-    if (!host_is_valid(b + h->value_off, h->value_len))
+    if (!saltare_http1__host_is_valid(b + h->value_off, h->value_len))
         return SALTARE_HTTP1_E_BAD_HOST;
     return SALTARE_HTTP1_E_OK;
 }
