@@ -116,6 +116,20 @@ def test_a_linger_ends_when_its_time_is_up(serve, pump, recv_until):
         pump(engine, lambda s: engine.stats()["connections"] == 0)
 
 
+def test_a_head_not_finished_in_time_is_408(serve, pump, recv_until):
+    engine, listener, app = serve(EngineConfig(header_timeout=0.3))
+    with socket.create_connection(listener.getsockname()) as client:
+        client.sendall(b"GET / HTTP/1.1\r\nHost: a\r\n")
+        seen = pump(engine, lambda s: any(e.kind == events.ERROR for e in s), app.handle)
+        assert recv_until(client, lambda d: False).startswith(b"HTTP/1.1 408 ")
+    error = next(e for e in seen if e.kind == events.ERROR)
+    assert (error.value, error.info) == (408, 0)  # no parser error
+    assert engine.counters.snapshot()["timeouts"] == 1
+    with socket.create_connection(listener.getsockname()) as quiet:  # sent nothing: closed, no answer
+        pump(engine, lambda s: engine.counters.snapshot()["timeouts"] == 2)
+        assert recv_until(quiet, lambda d: False) == b""
+
+
 def test_keep_alive_with_httpx(thread_server):
     server = thread_server()
     with httpx.Client(base_url=f"http://127.0.0.1:{server.port}", timeout=10) as client:

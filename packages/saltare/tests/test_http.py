@@ -378,6 +378,13 @@ def test_slowloris_is_reaped(serve):
         assert time.monotonic() < deadline, "the slow client was never cut off"
 
 
+def test_a_head_not_finished_in_time_gets_408(serve, raw):
+    served = serve("testapps:app", "--app-dir", "tests/apps", "--header-timeout", "0.5")
+    data = raw(served.port, b"GET / HTTP/1.1\r\nhost: x\r\n")
+    assert data.startswith(b"HTTP/1.1 408 Request Timeout\r\n") and b"\r\nconnection: close\r\n" in data
+    assert httpx.get(served.url + "/", timeout=WAIT).text == "hello"
+
+
 def test_limit_concurrency_answers_503(serve):
     served = serve("testapps:app", "--app-dir", "tests/apps", "--limit-concurrency", "1")
     with socket.create_connection(("127.0.0.1", served.port), timeout=WAIT) as slow:

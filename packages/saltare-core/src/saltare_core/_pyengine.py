@@ -182,6 +182,9 @@ class Engine(ConnIO, Acceptor, TransportIO):
             elif c.state == ST_IDLE:
                 reason = R.KEEPALIVE_TIMEOUT if c.flags & CF_SERVED else R.HEADER_TIMEOUT
             elif c.state == ST_HEAD:
+                if self._head_timeout(c):
+                    self._words[TIMEOUTS] += 1
+                    return
                 reason = R.HEADER_TIMEOUT
             elif c.state == ST_HANDSHAKE:
                 reason = R.HANDSHAKE_TIMEOUT

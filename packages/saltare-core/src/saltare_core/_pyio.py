@@ -36,6 +36,19 @@ class ConnIO:
 
     def _protocol_error(self, c, error) -> None:
         self._emit(ERROR, c, b"", error.status, int(error.code))
+        self._fail_request(c)
+
+    def _head_timeout(self, c) -> bool:
+        """A head begun and not finished within header_timeout: 408, as
+        _c/conn.c; False when no event fits in this poll (close instead)."""
+        if len(self._events) >= self.config.max_events:
+            return False
+        self._emit(ERROR, c, b"", 408, 0)
+        self._fail_request(c)
+        return True
+
+    def _fail_request(self, c) -> None:
+        """Reading stops; the caller, told by an ERROR event, answers and closes."""
         c.flags |= CF_KNOWN
         c.state = ST_ERROR
         c.read_deadline = 0

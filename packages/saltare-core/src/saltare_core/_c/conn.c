@@ -28,6 +28,16 @@ static void request_read(saltare_core_engine_t *e, sc_conn_t *c)
     sc_update_interest(e, c);
 }
 
+/* Reading stops; the caller, told by an ERROR event, answers and closes. */
+static void fail_request(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    c->flags |= CF_KNOWN;
+    c->state = ST_ERROR;
+    c->read_deadline = 0;
+    sc_rearm(e, c);
+    sc_update_interest(e, c);
+}
+
 static void protocol_error(saltare_core_engine_t *e, sc_conn_t *c, uint32_t error)
 {
     saltare_core_event_t *ev = sc_emit(e, SALTARE_CORE_EV_ERROR, c, NULL, 0);
@@ -35,11 +45,17 @@ static void protocol_error(saltare_core_engine_t *e, sc_conn_t *c, uint32_t erro
         ev->aux = error;
         ev->value = e->http1->error_status(error);
     }
-    c->flags |= CF_KNOWN;
-    c->state = ST_ERROR;
-    c->read_deadline = 0;
-    sc_rearm(e, c);
-    sc_update_interest(e, c);
+    fail_request(e, c);
+}
+
+int sc_head_timeout(saltare_core_engine_t *e, sc_conn_t *c)
+{
+    saltare_core_event_t *ev = sc_emit(e, SALTARE_CORE_EV_ERROR, c, NULL, 0);
+    if (!ev)
+        return 0;
+    ev->value = 408; /* aux 0: no parser error */
+    fail_request(e, c);
+    return 1;
 }
 
 static int copy_headers(saltare_core_engine_t *e, saltare_core_event_t *ev, uint32_t num)

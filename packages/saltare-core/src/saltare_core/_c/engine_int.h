@@ -192,6 +192,10 @@ void sc_accept_ready(saltare_core_engine_t *e, int lfd);
 /* conn.c */
 void sc_conn_readable(saltare_core_engine_t *e, sc_conn_t *c);
 void sc_conn_process(saltare_core_engine_t *e, sc_conn_t *c);
+/* A request head begun and not finished within header_timeout: 408 (RFC
+ * 9110 §15.5.9), reported as an ERROR the caller answers like a malformed
+ * request. 0 when no event fits in this poll: the caller must close. */
+int sc_head_timeout(saltare_core_engine_t *e, sc_conn_t *c);
 
 /* wqueue.c */
 void sc_conn_writable(saltare_core_engine_t *e, sc_conn_t *c);
