@@ -106,6 +106,20 @@ def test_a_close_with_the_request_unread_lingers_instead_of_resetting(serve, pum
     assert data.startswith(b"HTTP/1.1 413 ") and data.endswith(b"\r\n\r\n")
 
 
+def test_a_close_with_pipelined_bytes_lingers(serve, pump, recv_until):
+    engine, listener, app = serve()
+    with socket.create_connection(listener.getsockname()) as client:
+        client.sendall(b"GET /a HTTP/1.1\r\nHost: a\r\n\r\n")
+        head = next(e for e in pump(engine, lambda s: any(e.kind == events.HEAD for e in s)) if e.kind == events.HEAD)
+        client.sendall(b"GET /b HTTP/1.1\r\nHost: a\r\n\r\n")  # pipelined while /a is with the caller
+        pump(engine, lambda s: True)
+        engine.write(head.handle, b"HTTP/1.1 200 OK\r\ncontent-length: 1\r\nconnection: close\r\n\r\na")
+        engine.close(head.handle)
+        assert recv_until(client, lambda d: False).endswith(b"\r\n\r\na")  # then EOF, not a reset
+        assert engine.stats()["connections"] == 1  # lingering until the client's EOF
+    pump(engine, lambda s: engine.stats()["connections"] == 0)
+
+
 def test_a_linger_ends_when_its_time_is_up(serve, pump, recv_until):
     engine, listener, app = serve()
     with socket.create_connection(listener.getsockname()) as client:

@@ -70,9 +70,12 @@ def test_run_checks_values_as_the_cli_does():
                 {"header": "no colon"}, {"timeout_keep_alive": "soon"}):
         with pytest.raises(ValueError, match=next(iter(bad))):
             resolve(**bad)
+    with pytest.raises(ValueError, match="header"):
+        resolve(header=b"x-a: 1")  # bytes would pass as their repr
     options = resolve(port="8001", header="x-a: 1", access_log="yes", timeout_keep_alive=2, fd=None)
     assert options["port"] == 8001 and options["header"] == ["x-a: 1"]
     assert options["access_log"] is True and options["timeout_keep_alive"] == 2.0 and options["fd"] is None
+    assert resolve(app_dir=None, root_path=None, header=None) == resolve()  # None: as if not given
 
 
 def test_a_bad_run_value_is_one_line_and_exit_2():

@@ -291,6 +291,14 @@ def test_the_apps_date_and_server_are_sent_once(server, raw):
     assert head.count(b"\r\nserver: ") == 1 and b"server: mine" in head
 
 
+def test_header_flags_replace_the_servers_own_date_and_server(serve, raw):
+    served = serve("testapps:app", "--app-dir", "tests/apps", "--header", "server: custom", "--header", "date: fixed")
+    for request in (b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n", b"\x00garbage\r\n\r\n"):
+        head = raw(served.port, request).partition(b"\r\n\r\n")[0]
+        assert head.count(b"\r\nserver: ") == 1 and b"\r\nserver: custom" in head
+        assert head.count(b"\r\ndate: ") == 1 and b"\r\ndate: fixed" in head
+
+
 def test_the_servers_own_errors_carry_date_and_server(server, raw):
     for request in (b"\x00garbage\r\n\r\n", b"GET /%s HTTP/1.1\r\nhost: x\r\n\r\n" % (b"a" * 9000)):
         head = raw(server.port, request).partition(b"\r\n\r\n")[0]

@@ -57,7 +57,7 @@ def test_sigterm_lets_a_slow_request_finish(serve):
 def test_a_draining_server_refuses_new_connections(serve, workers):
     served = serve("testapps:app", *APP, "--workers", workers)
     with socket.create_connection(("127.0.0.1", served.port), timeout=WAIT) as sock:
-        sock.sendall(b"GET /slow?3 HTTP/1.1\r\nhost: x\r\n\r\n")
+        sock.sendall(b"GET /slow?5 HTTP/1.1\r\nhost: x\r\n\r\n")
         time.sleep(0.3)
         served.signal(signal.SIGTERM)
 
@@ -77,6 +77,26 @@ def test_a_draining_server_refuses_new_connections(serve, workers):
             data += piece
     assert data.endswith(b"slow done")
     assert served.wait_exit() == 0
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_to_the_process_group_drains_the_workers(serve, signum):
+    """Ctrl-C and systemd signal every process: a worker gets it twice (from
+    the master too), and that is not a second signal."""
+    served = serve("testapps:app", *APP, "--workers", "2")
+    clients = [socket.create_connection(("127.0.0.1", served.port), timeout=WAIT) for _ in range(4)]
+    for sock in clients:
+        sock.sendall(b"GET /slow?1 HTTP/1.1\r\nhost: x\r\n\r\n")
+    time.sleep(0.3)
+    os.killpg(served.proc.pid, signum)
+    for sock in clients:
+        with sock:
+            data = b""
+            while piece := sock.recv(4096):
+                data += piece
+        assert data.endswith(b"slow done")
+    assert served.wait_exit() == 0
+    assert "second signal" not in served.output()
 
 
 def test_graceful_timeout_bounds_the_drain(serve):
@@ -109,7 +129,8 @@ def test_lifespan_on_requires_it_and_off_skips_it(serve):
 def test_workers_0_is_one_per_cpu_and_log_level_quiets_the_start(serve):
     served = serve("testapps:app", *APP, "--workers", "0")
     count = os.cpu_count()
-    assert f"({count} worker{'s' if count != 1 else ''}," in served.output()
+    announced = f"({count} worker{'s' if count != 1 else ''},"
+    wait_for(lambda: announced in served.output(), "the start-up line")  # the master writes it after the fork
     assert len(worker_pids(served, count)) == count
     quiet = serve("testapps:app", *APP, "--log-level", "warning")
     assert httpx.get(quiet.url + "/", timeout=WAIT).text == "hello"

@@ -218,8 +218,9 @@ class Engine:
         return rc
 
     def close(self, handle: int, abort: bool = False) -> bool:
-        """Close after the queued bytes are sent (abort: at once). The handle
-        is stale from now on."""
+        """Close after the queued bytes are sent (abort: at once); when the
+        client may still be sending, linger first (README). The handle is
+        stale from now on."""
         return lib.saltare_core_engine_close(self._engine, handle, int(abort)) == 0
 
     def pause_reading(self, handle: int) -> bool:

@@ -37,6 +37,13 @@ class Acceptor:
                 self._sel.unregister(sock)
         self._listening = on
 
+    def _listener_gone(self, sock) -> None:
+        """accept() said EINVAL: the socket no longer listens (another process
+        shut it down). A shut-down listener stays readable: it leaves for good."""
+        if self._listening:
+            self._sel.unregister(sock)
+        self._listeners.remove(sock)
+
     # -- accepting -------------------------------------------------------
     def _reject(self, sock) -> None:
         sock.close()
@@ -79,6 +86,8 @@ class Acceptor:
             except OSError as exc:
                 if exc.errno in (errno.EMFILE, errno.ENFILE) and self._survive_fd_exhaustion(listener):
                     continue
+                if exc.errno == errno.EINVAL:
+                    self._listener_gone(listener)
                 return
             if not self._has_slot():
                 self._reject(sock)

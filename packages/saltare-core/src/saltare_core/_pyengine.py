@@ -182,10 +182,9 @@ class Engine(ConnIO, Acceptor, TransportIO):
             elif c.state == ST_IDLE:
                 reason = R.KEEPALIVE_TIMEOUT if c.flags & CF_SERVED else R.HEADER_TIMEOUT
             elif c.state == ST_HEAD:
-                if self._head_timeout(c):
-                    self._words[TIMEOUTS] += 1
-                    return
-                reason = R.HEADER_TIMEOUT
+                self._head_timeout(c)
+                self._words[TIMEOUTS] += 1
+                return
             elif c.state == ST_HANDSHAKE:
                 reason = R.HANDSHAKE_TIMEOUT
             self._close_conn(c, reason)
@@ -438,15 +437,17 @@ class Engine(ConnIO, Acceptor, TransportIO):
         return True
 
     def close(self, handle: int, abort: bool = False) -> bool:
-        """Close after the queued bytes are sent (abort: at once). The handle
-        is stale from now on."""
+        """Close after the queued bytes are sent (abort: at once); when the
+        client may still be sending, linger first (README). The handle is
+        stale from now on."""
         c = self._get(handle)
         if c is None:
             return False
         if abort:
             self._close_conn(c, R.LOCAL)
             return True
-        if self._transport is None and (c.buf or c.state in _UNREAD):
+        # Pipelined bytes: read ahead into buf in C; here only peeked (CF_PEEKED).
+        if self._transport is None and (c.buf or c.flags & CF_PEEKED or c.state in _UNREAD):
             c.flags |= CF_LINGER
         if all_sent(c) and not c.flags & CF_LINGER:
             self._close_conn(c, R.LOCAL)

@@ -38,14 +38,10 @@ class ConnIO:
         self._emit(ERROR, c, b"", error.status, int(error.code))
         self._fail_request(c)
 
-    def _head_timeout(self, c) -> bool:
-        """A head begun and not finished within header_timeout: 408, as
-        _c/conn.c; False when no event fits in this poll (close instead)."""
-        if len(self._events) >= self.config.max_events:
-            return False
+    def _head_timeout(self, c) -> None:
+        """A head begun and not finished within header_timeout: 408, as _c/conn.c."""
         self._emit(ERROR, c, b"", 408, 0)
         self._fail_request(c)
-        return True
 
     def _fail_request(self, c) -> None:
         """Reading stops; the caller, told by an ERROR event, answers and closes."""
@@ -181,7 +177,6 @@ class ConnIO:
         c.write_deadline = 0
         self._set_read_deadline(c, LINGER)
         self._update_interest(c)
-        self._rearm(c)
 
     def _readable(self, c) -> None:
         if c.state == ST_LINGER:

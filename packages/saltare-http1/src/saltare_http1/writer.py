@@ -30,7 +30,7 @@ class Framing(Enum):
     LENGTH = "length"  # Content-Length
     CHUNKED = "chunked"  # Transfer-Encoding: chunked
     CLOSE = "close"  # until the connection closes (HTTP/1.0 client, unknown length)
-    NONE = "none"  # no body: HEAD, 1xx, 204, 304
+    NONE = "none"  # no body: HEAD, 1xx, 204, 205, 304
 
 
 class ResponseHead(NamedTuple):

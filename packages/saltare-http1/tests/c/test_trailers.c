@@ -121,6 +121,7 @@ static const trailer_case_t trailer_cases[] = {
      .ret = INC},
     {.name = "section ends LF LF", .in = "X: a\n\n", .ret = ERR,
      .error = E(BARE_LF)},
+    {.name = "a lone bare LF", .in = "\n", .ret = ERR, .error = E(BARE_LF)},
     {.name = "section ends CRLF LF", .in = "X: a\r\n\n", .ret = ERR,
      .error = E(BARE_LF)},
     {.name = "space before colon", .in = "X : a\r\n\r\n", .ret = ERR,

@@ -170,7 +170,7 @@ class RequestCycle:
         # read (the app need not): the response says the connection closes.
         head = write_response_head(self.status, self.response_headers, request_method=self.method,
                                    http_version=self.http_version,
-                                   keep_alive=self.keep_alive and self.body_done and not self.server.draining,
+                                   keep_alive=self.keep_alive and self.body_done and not self.server.closing_all,
                                    extra=self.server.extra_fields())
         self.framing = head.framing
         self.length = head.content_length
@@ -264,7 +264,7 @@ class RequestCycle:
 
     def _reusable(self) -> bool:
         # An unread request body would be taken for the next request: close instead.
-        return self.keep_alive and self.body_done and not self.server.draining
+        return self.keep_alive and self.body_done and not self.server.closing_all
 
     def _finish(self) -> None:
         self.complete = True

@@ -163,8 +163,10 @@ def checked(option: Option, value):
     """A keyword value through the flag's own check (by its text: `port=8000`
     and `port="8000"` are the same); a repeatable option takes one value or
     a list of them."""
-    if value is None and option.default is None:
-        return None
+    if value is None:  # as if not given
+        return [] if option.repeat else option.default
+    if isinstance(value, (bytes, bytearray)):
+        raise ValueError(f"{option.name}: give text, not bytes ({value!r})")
     if option.repeat:
         values = [value] if isinstance(value, str) else list(value)
         return [check(option, str(item), option.name)[0] for item in values]

@@ -63,10 +63,12 @@ def make_engine(config: EngineConfig):
 
 def static_fields(options: dict) -> bytes:
     """The `server` and `--header` lines, checked by the response writer once."""
-    fields = [(b"server", b"saltare")] if options["server_header"] else []
+    fields = []
     for text in options["header"]:
         name, _, value = text.partition(":")
         fields.append((name.strip().lower().encode("latin-1"), value.strip().encode("latin-1")))
+    if options["server_header"] and all(name != b"server" for name, _ in fields):  # --header server: wins
+        fields.insert(0, (b"server", b"saltare"))
     # HEAD: the writer adds no framing field of its own. Raises ValueError on a bad field.
     head = write_response_head(200, fields, request_method=b"HEAD").data
     return head[head.index(b"\r\n") + 2 : -2]
@@ -103,6 +105,9 @@ class Server:
         self.tasks: set = set()  # the request tasks still running
         self.new_task = None
         self.draining = False
+        # No response from now on keeps its connection: set at once, also
+        # when the drain itself waits for the end of this batch of events.
+        self.closing_all = False
         self.signalled = False
         self.requests = 0
         self.engine = None
@@ -116,6 +121,7 @@ class Server:
         # Alone, the server stops listening for good when it drains; a
         # worker's master decides that (a recycled worker's peers go on), and
         # an inherited socket (--fd) stays its owner's to queue on.
+        self.worker = worker
         self.refuse_on_drain = not worker and options["fd"] is None
         self.server = server_address(listener)
         self.root_path = options["root_path"]
@@ -123,7 +129,9 @@ class Server:
         self.max_requests = options["limit_max_requests"]
         self.access_log = options["access_log"]
         self.static_fields = static_fields(options)
-        self.date_header = options["date_header"]
+        # A --header date: line is sent as given, instead of the clock's.
+        self.date_header = options["date_header"] and not any(
+            text.partition(":")[0].strip().lower() == "date" for text in options["header"])
         self._date = self._extra = None
         self.response_counts = None
         self.trusted = None
@@ -182,6 +190,11 @@ class Server:
 
     def _on_signal(self) -> None:
         if self.signalled:
+            if self.worker:
+                # A signal to the whole process group (Ctrl-C, systemd) comes
+                # once directly and once from the master: not a second request.
+                # The master acts on a second signal it gets itself.
+                return
             logs.warning("second signal: exiting at once")
             os._exit(1)
         self.signalled = True
@@ -192,7 +205,7 @@ class Server:
         """Stop accepting, close idle connections, let in-flight requests finish."""
         if self.draining:
             return
-        self.draining = True
+        self.draining = self.closing_all = True
         self.engine.shutdown()
         if self.refuse_on_drain:  # new connections are refused, not left to hang
             listeners.refuse(self.listener)
@@ -249,29 +262,31 @@ class Server:
             if cycle.head_written:
                 self.engine.close(handle, True)
                 return
-        self.refuse(handle, status)
+        self.answer_error(handle, status)
 
-    def refuse(self, handle: int, status: int) -> None:
+    def answer_error(self, handle: int, status: int) -> None:
         """Answer with the server's own error response and close."""
         self.engine.write(handle, plain_response(status, _ERROR_TEXT.get(status, b"Bad Request"), self.extra_fields()))
         self.engine.close(handle)
 
     def _on_head(self, handle: int, head) -> None:
         if self.limit and len(self.cycles) >= self.limit:
-            self.refuse(handle, 503)
+            self.answer_error(handle, 503)
             return
         if head.method == b"CONNECT":
             # A tunnel (RFC 9110 §9.3.6) is a proxy's job, and ASGI has none.
-            self.refuse(handle, 501)
+            self.answer_error(handle, 501)
             return
         scope = self.scope(handle, head)
         cycle = RequestCycle(self, handle, scope, head)
         self.cycles[handle] = cycle
         self.requests += 1
         if self.requests == self.max_requests and not self.draining:
-            # Scheduled before the request's task: this response already
-            # says `connection: close`, so a keep-alive client is not cut off.
+            # This response already says `connection: close`, so a keep-alive
+            # client is not cut off (even if an eager task factory runs the
+            # app at once). The drain polls the engine: after this batch.
             logs.info(f"request {self.requests} of --limit-max-requests: draining this worker")
+            self.closing_all = True
             self.loop.call_soon(self.begin_shutdown)
         self.tasks.add(self.new_task(cycle.run(self.app)))  # the cycle discards it when done
 

@@ -114,6 +114,7 @@ int saltare_core_engine_add_listener(saltare_core_engine_t *e, int fd)
         return SALTARE_CORE_OSERROR;
     e->listeners[e->nlisteners].fd = fd;
     e->listeners[e->nlisteners].active = 1;
+    e->listeners[e->nlisteners].gone = 0;
     e->nlisteners++;
     return 0;
 }
@@ -122,7 +123,7 @@ void sc_listeners_enable(saltare_core_engine_t *e, int on)
 {
     for (uint32_t i = 0; i < e->nlisteners; i++) {
         sc_listener_t *l = &e->listeners[i];
-        if (l->active == on)
+        if (l->active == on || (on && l->gone))
             continue;
         struct epoll_event ev = {.events = EPOLLIN, .data.u64 = TOKEN_LISTENER + i};
         epoll_ctl(e->epfd, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, l->fd, &ev);
@@ -199,6 +200,22 @@ static int survive_fd_exhaustion(saltare_core_engine_t *e, int lfd)
     return 0;
 }
 
+/* accept() said EINVAL: the socket no longer listens (another process
+ * shut it down, e.g. a pre-fork master draining). A shut-down listener
+ * stays readable, so it leaves the epoll set for good: no busy loop. */
+static void listener_gone(saltare_core_engine_t *e, int lfd)
+{
+    for (uint32_t i = 0; i < e->nlisteners; i++) {
+        sc_listener_t *l = &e->listeners[i];
+        if (l->fd != lfd || l->gone)
+            continue;
+        if (l->active)
+            epoll_ctl(e->epfd, EPOLL_CTL_DEL, l->fd, NULL);
+        l->active = 0;
+        l->gone = 1;
+    }
+}
+
 void sc_accept_ready(saltare_core_engine_t *e, int lfd)
 {
     for (int i = 0; i < ACCEPTS_PER_POLL && !e->draining && !e->accept_paused; i++) {
@@ -210,6 +227,8 @@ void sc_accept_ready(saltare_core_engine_t *e, int lfd)
                 continue;
             if ((errno == EMFILE || errno == ENFILE) && survive_fd_exhaustion(e, lfd))
                 continue;
+            if (errno == EINVAL)
+                listener_gone(e, lfd);
             return;
         }
         /* Over a cap: accepted and closed at once, so the backlog drains. */

@@ -102,7 +102,6 @@ void sc_close_flushed(saltare_core_engine_t *e, sc_conn_t *c)
     c->write_deadline = 0;
     sc_set_read_deadline(e, c, SC_LINGER_MS);
     sc_update_interest(e, c);
-    sc_rearm(e, c);
 }
 
 void sc_close_conn(saltare_core_engine_t *e, sc_conn_t *c, uint32_t reason)

@@ -213,7 +213,8 @@ uint64_t saltare_core_engine_set_timer(saltare_core_engine_t *e, uint32_t delay_
 int saltare_core_engine_cancel_timer(saltare_core_engine_t *e, uint64_t id);
 
 /* Graceful stop: stop accepting, close idle connections, close the others
- * when they finish; EV_STOPPED once none is left. */
+ * when they finish; EV_STOPPED once none is left (a lingering close counts:
+ * at most SC_LINGER_MS more). */
 void saltare_core_engine_shutdown(saltare_core_engine_t *e);
 void saltare_core_engine_stats(const saltare_core_engine_t *e, uint64_t *out);
 void saltare_core_counters_add(uint64_t *counters, uint32_t index, uint64_t n);

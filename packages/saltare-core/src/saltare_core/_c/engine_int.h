@@ -80,6 +80,7 @@ typedef struct {
 typedef struct {
     int fd;
     int active;
+    int gone; /* shut down by another process (listeners.refuse): never re-armed */
 } sc_listener_t;
 
 #define SC_MAX_LISTENERS 16
@@ -194,7 +195,8 @@ void sc_conn_readable(saltare_core_engine_t *e, sc_conn_t *c);
 void sc_conn_process(saltare_core_engine_t *e, sc_conn_t *c);
 /* A request head begun and not finished within header_timeout: 408 (RFC
  * 9110 §15.5.9), reported as an ERROR the caller answers like a malformed
- * request. 0 when no event fits in this poll: the caller must close. */
+ * request. 0 when no event fits (the event array has room for every
+ * connection, so only as a guard): the caller must close. */
 int sc_head_timeout(saltare_core_engine_t *e, sc_conn_t *c);
 
 /* wqueue.c */

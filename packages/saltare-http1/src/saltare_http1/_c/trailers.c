@@ -18,6 +18,8 @@ static size_t find_section_end(const char *buf, size_t end, size_t seen)
 {
     if (end >= 2 && buf[0] == '\r' && buf[1] == '\n')
         return 2;
+    if (end >= 1 && buf[0] == '\n')
+        return 1; /* an empty section ended by a bare LF: BARE_LF at once */
     size_t from = seen >= 3 ? seen - 3 : 0;
     return saltare_http1__find_blank_line(buf, from, end);
 }
