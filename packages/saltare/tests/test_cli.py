@@ -105,6 +105,47 @@ def test_startup_line_names_address_workers_pid_and_versions(serve, backend):
 
 
 
+def test_readme_shell_commands_run_as_written(tmp_path, backend):
+    """`saltare main:app --workers 4 --port 8080` and `python -m saltare main:app`,
+    with main.py the README's Python example and a free port."""
+    readme = README.read_text()
+    (tmp_path / "main.py").write_text(readme.split("```python\n", 1)[1].split("```", 1)[0])
+    lines = readme.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
+    commands = [line.split("#")[0].split() for line in lines if "main:app" in line]
+    assert [c[:2] for c in commands] == [["saltare", "main:app"], ["python", "-m"]]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SALTARE_")}
+    env.update(backend)
+    for argv in commands:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        argv = [str(port) if word == "8080" else word for word in argv]
+        if "--port" not in argv:
+            argv += ["--port", str(port)]
+        program = str(Path(sys.executable).with_name("saltare")) if argv[0] == "saltare" else sys.executable
+        proc = subprocess.Popen([program, *argv[1:]], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            deadline = time.monotonic() + WAIT
+            while True:
+                try:
+                    response = httpx.get(f"http://127.0.0.1:{port}/", timeout=WAIT)
+                    break
+                except httpx.TransportError:
+                    assert proc.poll() is None and time.monotonic() < deadline, f"{argv} did not serve"
+                    time.sleep(0.05)
+            assert response.text == "ok"
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(WAIT) == 0
+            workers = "4 workers" if "--workers" in argv else "1 worker"
+            assert f"({workers}," in proc.stderr.read().decode()
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(WAIT)
+            proc.stderr.close()
+
+
 def test_readme_run_example_runs_as_written(tmp_path, backend):
     readme = README.read_text()
     code = readme.split("```python\n", 1)[1].split("```", 1)[0]
