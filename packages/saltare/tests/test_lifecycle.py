@@ -76,6 +76,26 @@ def test_a_draining_server_refuses_new_connections(serve, workers):
         assert served.wait_exit() == 1
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_to_the_process_group_drains_the_workers(serve, signum):
+    """Ctrl-C and systemd signal every process: a worker gets it twice (from
+    the master too), and that is not a second signal."""
+    served = serve("testapps:app", *APP, "--workers", "2")
+    clients = [socket.create_connection(("127.0.0.1", served.port), timeout=WAIT) for _ in range(4)]
+    for sock in clients:
+        sock.sendall(b"GET /slow?1 HTTP/1.1\r\nhost: x\r\n\r\n")
+    time.sleep(0.3)
+    os.killpg(served.proc.pid, signum)
+    for sock in clients:
+        with sock:
+            data = b""
+            while piece := sock.recv(4096):
+                data += piece
+        assert data.endswith(b"slow done")
+    assert served.wait_exit() == 0
+    assert "second signal" not in served.output()
+
+
 def test_graceful_timeout_bounds_the_drain(serve):
     served = serve("testapps:app", *APP, "--timeout-graceful-shutdown", "0.5")
     with socket.create_connection(("127.0.0.1", served.port), timeout=WAIT) as sock:
