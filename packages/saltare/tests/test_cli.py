@@ -1,5 +1,6 @@
 """The command line: --help, --version, the README flag table, the demo app."""
 
+import contextlib
 import os
 import re
 import signal
@@ -105,59 +106,21 @@ def test_startup_line_names_address_workers_pid_and_versions(serve, backend):
 
 
 
-def test_readme_shell_commands_run_as_written(tmp_path, backend):
-    """`saltare main:app --workers 4 --port 8080` and `python -m saltare main:app`,
-    with main.py the README's Python example and a free port."""
-    readme = README.read_text()
-    (tmp_path / "main.py").write_text(readme.split("```python\n", 1)[1].split("```", 1)[0])
-    lines = readme.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
-    commands = [line.split("#")[0].split() for line in lines if "main:app" in line]
-    assert [c[:2] for c in commands] == [["saltare", "main:app"], ["python", "-m"]]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SALTARE_")}
-    env.update(backend)
-    for argv in commands:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        argv = [str(port) if word == "8080" else word for word in argv]
-        if "--port" not in argv:
-            argv += ["--port", str(port)]
-        program = str(Path(sys.executable).with_name("saltare")) if argv[0] == "saltare" else sys.executable
-        proc = subprocess.Popen([program, *argv[1:]], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, start_new_session=True)
-        try:
-            deadline = time.monotonic() + WAIT
-            while True:
-                try:
-                    response = httpx.get(f"http://127.0.0.1:{port}/", timeout=WAIT)
-                    break
-                except httpx.TransportError:
-                    assert proc.poll() is None and time.monotonic() < deadline, f"{argv} did not serve"
-                    time.sleep(0.05)
-            assert response.text == "ok"
-            proc.send_signal(signal.SIGTERM)
-            assert proc.wait(WAIT) == 0
-            workers = "4 workers" if "--workers" in argv else "1 worker"
-            assert f"({workers}," in proc.stderr.read().decode()
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(WAIT)
-            proc.stderr.close()
+def readme_block(language: str) -> str:
+    return README.read_text().split(f"```{language}\n", 1)[1].split("```", 1)[0]
 
 
-def test_readme_run_example_runs_as_written(tmp_path, backend):
-    readme = README.read_text()
-    code = readme.split("```python\n", 1)[1].split("```", 1)[0]
-    script = tmp_path / "readme_app.py"
-    script.write_text(code)
+def unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SALTARE_")}
-    env.update(backend, SALTARE_PORT=str(port))
-    proc = subprocess.Popen([sys.executable, str(script)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(argv: list, port: int, **popen):
+    """(process, its first answer to GET /); the process is killed if still running after."""
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                            **popen)
     try:
         deadline = time.monotonic() + WAIT
         while True:
@@ -165,14 +128,47 @@ def test_readme_run_example_runs_as_written(tmp_path, backend):
                 response = httpx.get(f"http://127.0.0.1:{port}/", timeout=WAIT)
                 break
             except httpx.TransportError:
-                assert proc.poll() is None and time.monotonic() < deadline, "the README example did not serve"
+                assert proc.poll() is None and time.monotonic() < deadline, f"{argv} did not serve"
                 time.sleep(0.05)
-        assert response.text == "ok"
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(WAIT) == 0
-        assert b"[GET] [/] [200]" in proc.stderr.read()
+        yield proc, response
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(WAIT)
         proc.stderr.close()
+
+
+def test_readme_shell_commands_run_as_written(tmp_path, backend):
+    """`saltare main:app --workers 4 --port 8080` and `python -m saltare main:app`,
+    with main.py the README's Python example and a free port."""
+    (tmp_path / "main.py").write_text(readme_block("python"))
+    lines = readme_block("sh").splitlines()
+    commands = [line.split("#")[0].split() for line in lines if "main:app" in line]
+    assert [c[:2] for c in commands] == [["saltare", "main:app"], ["python", "-m"]]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SALTARE_")}
+    env.update(backend)
+    for argv in commands:
+        port = unused_port()
+        argv = [str(port) if word == "8080" else word for word in argv]
+        if "--port" not in argv:
+            argv += ["--port", str(port)]
+        program = str(Path(sys.executable).with_name("saltare")) if argv[0] == "saltare" else sys.executable
+        with serving([program, *argv[1:]], port, cwd=tmp_path, env=env) as (proc, response):
+            assert response.text == "ok"
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(WAIT) == 0
+            workers = "4 workers" if "--workers" in argv else "1 worker"
+            assert f"({workers}," in proc.stderr.read().decode()
+
+
+def test_readme_run_example_runs_as_written(tmp_path, backend):
+    script = tmp_path / "readme_app.py"
+    script.write_text(readme_block("python"))
+    port = unused_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SALTARE_")}
+    env.update(backend, SALTARE_PORT=str(port))
+    with serving([sys.executable, str(script)], port, env=env) as (proc, response):
+        assert response.text == "ok"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(WAIT) == 0
+        assert b"[GET] [/] [200]" in proc.stderr.read()

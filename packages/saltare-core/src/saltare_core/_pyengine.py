@@ -24,10 +24,10 @@ from .counters import OPEN, TIMEOUTS, SharedCounters
 from .events import CLOSED, STOPPED, TIMER, CloseReason, Event
 
 R = CloseReason
-_READING = {ST_IDLE, ST_HEAD, ST_BODY_CL, ST_BODY_CHUNK, ST_TRAILERS, ST_RAW, ST_HANDSHAKE, ST_LINGER}
-# Where the client may still be sending when the caller closes (_c/ops.c).
-_UNREAD = {ST_ERROR, ST_HEAD, ST_BODY_CL, ST_BODY_CHUNK, ST_TRAILERS}
 _BODY = {ST_BODY_CL, ST_BODY_CHUNK, ST_TRAILERS}
+_READING = {ST_IDLE, ST_HEAD, *_BODY, ST_RAW, ST_HANDSHAKE, ST_LINGER}
+# Where the client may still be sending when the caller closes (_c/ops.c).
+_UNREAD = {ST_ERROR, ST_HEAD, *_BODY}
 _STAT_NAMES = (
     "connections", "small_buffers", "small_in_use", "small_resident", "large_buffers",
     "large_in_use", "large_resident", "buffers_released", "timers_armed", "connection_bytes",

@@ -348,8 +348,8 @@ class ChunkedDecoder:
         limits = self._limits
         if buf.startswith(b"\r\n", start) and limits.max_trailer_bytes >= 2:
             return (), 2
-        if buf.startswith(b"\n", start) and limits.max_trailer_bytes >= 1:  # an empty section ended by a bare LF: BARE_LF
-            parse_fields(b"\n\r\n", limits.max_headers)
+        if buf.startswith(b"\n", start) and limits.max_trailer_bytes >= 1:  # an empty section ended by a bare LF
+            raise ProtocolError(E.BARE_LF)
         window = min(len(buf), start + limits.max_trailer_bytes)
         found = _SECTION_END.search(buf, max(start, start + self._last_len - 3), window)
         if found is None:

@@ -61,14 +61,19 @@ def make_engine(config: EngineConfig):
     return core_python.Engine(config, http1=http1_python)
 
 
-def static_fields(options: dict) -> bytes:
-    """The `server` and `--header` lines, checked by the response writer once."""
+def header_fields(texts: list) -> list:
+    """The `--header NAME:VALUE` options as (lower-case name, value) pairs."""
     fields = []
-    for text in options["header"]:
+    for text in texts:
         name, _, value = text.partition(":")
         fields.append((name.strip().lower().encode("latin-1"), value.strip().encode("latin-1")))
-    if options["server_header"] and all(name != b"server" for name, _ in fields):  # --header server: wins
-        fields.insert(0, (b"server", b"saltare"))
+    return fields
+
+
+def static_fields(fields: list, server_header: bool) -> bytes:
+    """The `server` and `--header` lines, checked by the response writer once."""
+    if server_header and all(name != b"server" for name, _ in fields):  # --header server: wins
+        fields = [(b"server", b"saltare"), *fields]
     # HEAD: the writer adds no framing field of its own. Raises ValueError on a bad field.
     head = write_response_head(200, fields, request_method=b"HEAD").data
     return head[head.index(b"\r\n") + 2 : -2]
@@ -128,10 +133,10 @@ class Server:
         self.limit = options["limit_concurrency"]
         self.max_requests = options["limit_max_requests"]
         self.access_log = options["access_log"]
-        self.static_fields = static_fields(options)
+        fields = header_fields(options["header"])
+        self.static_fields = static_fields(fields, options["server_header"])
         # A --header date: line is sent as given, instead of the clock's.
-        self.date_header = options["date_header"] and not any(
-            text.partition(":")[0].strip().lower() == "date" for text in options["header"])
+        self.date_header = options["date_header"] and all(name != b"date" for name, _ in fields)
         self._date = self._extra = None
         self.response_counts = None
         self.trusted = None

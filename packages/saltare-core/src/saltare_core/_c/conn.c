@@ -231,7 +231,7 @@ static inline void got_bytes(saltare_core_engine_t *e, sc_conn_t *c)
          * byte of the new request. */
         if (c->flags & CF_SERVED)
             sc_set_read_deadline(e, c, e->cfg.header_timeout_ms);
-    } else if (c->state == ST_BODY_CL || c->state == ST_BODY_CHUNK || c->state == ST_TRAILERS) {
+    } else if (sc_in_body(c)) {
         if (!(c->flags & CF_PAUSED))
             sc_set_read_deadline(e, c, e->cfg.body_timeout_ms);
     }

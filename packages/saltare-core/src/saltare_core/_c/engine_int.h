@@ -142,10 +142,15 @@ static inline int sc_all_sent(const sc_conn_t *c)
     return !c->wq_head && c->file_fd < 0 && !(c->tflags & TF_WANT_WRITE);
 }
 
+/* Reading a request body, its trailer section included. */
+static inline int sc_in_body(const sc_conn_t *c)
+{
+    return c->state == ST_BODY_CL || c->state == ST_BODY_CHUNK || c->state == ST_TRAILERS;
+}
+
 static inline int sc_reading(const sc_conn_t *c)
 {
-    return c->state == ST_IDLE || c->state == ST_HEAD || c->state == ST_BODY_CL ||
-           c->state == ST_BODY_CHUNK || c->state == ST_TRAILERS || c->state == ST_RAW ||
+    return c->state == ST_IDLE || c->state == ST_HEAD || sc_in_body(c) || c->state == ST_RAW ||
            c->state == ST_HANDSHAKE || c->state == ST_LINGER;
 }
 

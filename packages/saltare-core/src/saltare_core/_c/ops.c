@@ -43,9 +43,7 @@ int saltare_core_engine_close(saltare_core_engine_t *e, uint64_t handle, int abo
     /* The client may still be sending: a request cut short by an error, a
      * body not read to its end, pipelined bytes. (A transport ends its
      * stream its own way: plain connections only.) */
-    if (!e->tstates && (c->rlen || c->state == ST_ERROR || c->state == ST_HEAD ||
-                        c->state == ST_BODY_CL || c->state == ST_BODY_CHUNK ||
-                        c->state == ST_TRAILERS))
+    if (!e->tstates && (c->rlen || c->state == ST_ERROR || c->state == ST_HEAD || sc_in_body(c)))
         c->flags |= CF_LINGER;
     if (sc_all_sent(c) && !(c->flags & CF_LINGER)) {
         sc_close_conn(e, c, SALTARE_CORE_CLOSE_LOCAL);
@@ -93,7 +91,7 @@ static int set_paused(saltare_core_engine_t *e, uint64_t handle, int paused)
         c->read_deadline = 0;
     } else {
         c->flags &= (uint8_t)~CF_PAUSED;
-        if (c->state == ST_BODY_CL || c->state == ST_BODY_CHUNK || c->state == ST_TRAILERS) {
+        if (sc_in_body(c)) {
             c->read_deadline = 0;
             sc_set_read_deadline(e, c, e->cfg.body_timeout_ms);
         }
