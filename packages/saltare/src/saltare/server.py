@@ -8,6 +8,7 @@ import asyncio
 import gc
 import os
 import signal
+from asyncio import current_task
 from functools import partial
 
 import saltare_core
@@ -19,6 +20,7 @@ from saltare_http1 import percent_decode_path, write_response_head
 
 from . import logs
 from .asgi_http import ASGI, RequestCycle, plain_response
+from .eager import eager_task_starter
 from .lifespan import Lifespan, LifespanFailed
 
 EXIT_OK, EXIT_STARTUP_FAILED = 0, 3
@@ -108,7 +110,10 @@ class Server:
         self.cycles: dict[int, RequestCycle] = {}
         self.unsent: list[tuple[int, bytes, bool]] = []  # whole responses not yet written
         self.tasks: set = set()  # the request tasks still running
+        self.starting: list[RequestCycle] = []  # this batch's requests, their apps not started yet
         self.new_task = None
+        self.eager_task = None  # the same, first step taken at once (eager.py); None: not on this loop
+        self.batching = False  # whole responses wait for the end of the batch
         self.draining = False
         # No response from now on keeps its connection: set at once, also
         # when the drain itself waits for the end of this batch of events.
@@ -169,6 +174,7 @@ class Server:
         # task factory, when it set one, is honoured.
         if self.loop.get_task_factory() is None:
             self.new_task = partial(asyncio.Task, loop=self.loop)
+            self.eager_task = eager_task_starter(self.loop)
         else:
             self.new_task = self.loop.create_task
         self.loop.add_reader(self.engine.fileno(), self._on_events)
@@ -253,6 +259,8 @@ class Server:
                 engine.resume_reading(event.handle)  # ALPN offers http/1.1 only
             elif kind == ev.STOPPED:
                 self._stop()
+        if self.starting:
+            self._start_apps()
         deadline = engine.next_deadline()
         if deadline is not None:
             # The Python engine has no timerfd: a loop timer polls it for its deadlines.
@@ -293,7 +301,30 @@ class Server:
             logs.info(f"request {self.requests} of --limit-max-requests: draining this worker")
             self.closing_all = True
             self.loop.call_soon(self.begin_shutdown)
-        self.tasks.add(self.new_task(cycle.run(self.app)))  # the cycle discards it when done
+        self.starting.append(cycle)
+
+    def _start_apps(self) -> None:
+        """Start the apps of this batch's requests, once their bodies that
+        came with them are fed (an app then need not wait for them).
+
+        Each runs up to its first real wait at once (eager.py), unless this
+        is not a plain loop callback; the whole responses they produce go
+        out together at the end, one wake-up of a client for all of them.
+        """
+        starting, self.starting = self.starting, []
+        new_task = self.new_task
+        if self.eager_task is not None and current_task(self.loop) is None:
+            new_task = self.eager_task
+            self.batching = True
+        try:
+            for cycle in starting:
+                task = new_task(cycle.run(self.app))
+                if not task.done():
+                    self.tasks.add(task)  # the cycle discards it when done
+        finally:
+            self.batching = False
+        if self.unsent:
+            self.write_unsent()
 
     def scope(self, handle: int, head) -> dict:
         raw_path = head.raw_path
@@ -388,7 +419,7 @@ class Server:
                 self.unsent.append((handle, head + body, keep_alive))
                 if not self.cycles:
                     self.write_unsent()
-                elif len(self.unsent) == 1:
+                elif len(self.unsent) == 1 and not self.batching:  # else _start_apps writes them
                     self.loop.call_soon(self.write_unsent)
         self._count(cycle)
 
