@@ -440,6 +440,8 @@ def test_keep_alive_and_body_timeouts_close_in_time(serve):
         assert closed_within(idle, 3.0)
     with socket.create_connection(("127.0.0.1", served.port), timeout=WAIT) as stalled:
         stalled.sendall(b"POST /upload HTTP/1.1\r\nhost: x\r\ncontent-length: 10\r\n\r\nabc")
+        stalled.settimeout(3.0)
+        assert stalled.recv(4096).startswith(b"HTTP/1.1 408 Request Timeout\r\n")  # RFC 9110 §15.5.9
         assert closed_within(stalled, 3.0)
 
 

@@ -181,8 +181,8 @@ class Engine(ConnIO, Acceptor, TransportIO):
                 reason = R.LOCAL  # the linger ran its time: no timeout to count
             elif c.state == ST_IDLE:
                 reason = R.KEEPALIVE_TIMEOUT if c.flags & CF_SERVED else R.HEADER_TIMEOUT
-            elif c.state == ST_HEAD:
-                self._head_timeout(c)
+            elif c.state == ST_HEAD or c.state in _BODY:
+                self._request_timeout(c)
                 self._words[TIMEOUTS] += 1
                 return
             elif c.state == ST_HANDSHAKE:

@@ -38,8 +38,9 @@ class ConnIO:
         self._emit(ERROR, c, b"", error.status, int(error.code))
         self._fail_request(c)
 
-    def _head_timeout(self, c) -> None:
-        """A head begun and not finished within header_timeout: 408, as _c/conn.c."""
+    def _request_timeout(self, c) -> None:
+        """A request begun and not complete in time (its head or its body):
+        408 for the caller to answer, as _c/conn.c."""
         self._emit(ERROR, c, b"", 408, 0)
         self._fail_request(c)
 

@@ -48,7 +48,10 @@ static void protocol_error(saltare_core_engine_t *e, sc_conn_t *c, uint32_t erro
     fail_request(e, c);
 }
 
-int sc_head_timeout(saltare_core_engine_t *e, sc_conn_t *c)
+/* A request begun and not complete in time (its head or its body): an ERROR
+ * 408 for the caller to answer (RFC 9110 §15.5.9); 0 when the event queue is
+ * full. */
+int sc_request_timeout(saltare_core_engine_t *e, sc_conn_t *c)
 {
     saltare_core_event_t *ev = sc_emit(e, SALTARE_CORE_EV_ERROR, c, NULL, 0);
     if (!ev)

@@ -132,12 +132,13 @@ static void fire(void *ctx, sc_tnode_t *node)
         else if (c->state == ST_IDLE)
             reason = (c->flags & CF_SERVED) ? SALTARE_CORE_CLOSE_KEEPALIVE_TIMEOUT
                                             : SALTARE_CORE_CLOSE_HEADER_TIMEOUT;
-        else if (c->state == ST_HEAD) {
-            if (sc_head_timeout(e, c)) {
+        else if (c->state == ST_HEAD || sc_in_body(c)) {
+            if (sc_request_timeout(e, c)) {
                 sc_count(e, SALTARE_CORE_C_TIMEOUTS, 1);
                 return;
             }
-            reason = SALTARE_CORE_CLOSE_HEADER_TIMEOUT;
+            if (c->state == ST_HEAD)
+                reason = SALTARE_CORE_CLOSE_HEADER_TIMEOUT;
         }
         else if (c->state == ST_HANDSHAKE)
             reason = SALTARE_CORE_CLOSE_HANDSHAKE_TIMEOUT;

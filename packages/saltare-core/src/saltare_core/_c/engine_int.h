@@ -202,7 +202,7 @@ void sc_conn_process(saltare_core_engine_t *e, sc_conn_t *c);
  * 9110 §15.5.9), reported as an ERROR the caller answers like a malformed
  * request. 0 when no event fits (the event array has room for every
  * connection, so only as a guard): the caller must close. */
-int sc_head_timeout(saltare_core_engine_t *e, sc_conn_t *c);
+int sc_request_timeout(saltare_core_engine_t *e, sc_conn_t *c);
 
 /* wqueue.c */
 void sc_conn_writable(saltare_core_engine_t *e, sc_conn_t *c);
